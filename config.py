@@ -1,0 +1,197 @@
+"""Configuration classes. This is the only module that reads the environment.
+
+`.env` in the project root is read when present; real environment variables win.
+"""
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+from dotenv import load_dotenv
+
+BASE_DIR = Path(__file__).resolve().parent
+load_dotenv(BASE_DIR / ".env", override=False)
+
+DEV_SECRET = "dev-secret-key-not-for-production"
+DEV_JWT_SECRET = "dev-jwt-secret-key-not-for-production-use"
+
+
+def env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    return default if value is None or value == "" else value
+
+
+def env_int(name: str, default: int) -> int:
+    return int(env(name, str(default)))
+
+
+def env_float(name: str, default: float) -> float:
+    return float(env(name, str(default)))
+
+
+def env_bool(name: str, default: bool) -> bool:
+    return env(name, "1" if default else "0").lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [part.strip() for part in (env(name, default) or "").split(",") if part.strip()]
+
+
+def database_url(raw: str) -> str:
+    """Normalise a database URL: PostgreSQL always goes through psycopg 3 (gevent-friendly)."""
+    for prefix in ("postgres://", "postgresql://"):
+        if raw.startswith(prefix):
+            return "postgresql+psycopg://" + raw[len(prefix):]
+    return raw
+
+
+class Config:
+    APP_NAME = "PromptCraft"
+    VERSION = "2.0.0"
+    INSTANCE_DIR = BASE_DIR / "instance"
+
+    SECRET_KEY = env("SECRET_KEY", DEV_SECRET)
+    SQLALCHEMY_DATABASE_URI = database_url(
+        env("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'promptcraft.db'}")
+    )
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # Greenlets share the process: size the pool for concurrent requests, not for cores.
+    DB_POOL_SIZE = env_int("DB_POOL_SIZE", 20)
+    DB_MAX_OVERFLOW = env_int("DB_MAX_OVERFLOW", 30)
+
+    MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH", 2 * 1024 * 1024)
+    JSON_SORT_KEYS = False
+
+    # Tokens: Flask-JWT-Extended, in headers for API clients and httpOnly cookies for the UI.
+    JWT_SECRET_KEY = env("JWT_SECRET_KEY", DEV_JWT_SECRET)
+    JWT_ALGORITHM = "HS256"
+    JWT_DECODE_ALGORITHMS = ["HS256"]
+    JWT_ACCESS_TOKEN_EXPIRES = timedelta(minutes=env_int("JWT_ACCESS_MINUTES", 15))
+    JWT_REFRESH_TOKEN_EXPIRES = timedelta(days=env_int("JWT_REFRESH_DAYS", 30))
+    JWT_TOKEN_LOCATION = ["headers", "cookies"]
+    JWT_COOKIE_SECURE = env_bool("COOKIE_SECURE", False)
+    JWT_COOKIE_SAMESITE = "Lax"
+    JWT_COOKIE_CSRF_PROTECT = True
+    JWT_CSRF_IN_COOKIES = True
+    JWT_ACCESS_COOKIE_PATH = "/"
+    JWT_REFRESH_COOKIE_PATH = "/"
+    JWT_SESSION_COOKIE = False
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_HTTPONLY = True
+
+    PASSWORD_HASH_METHOD = "scrypt"
+    PASSWORD_MIN_LENGTH = 10
+
+    # Rate limits (Flask-Limiter). memory:// serves one process; use Redis for several.
+    RATELIMIT_STORAGE_URI = env("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_DEFAULT = env("RATELIMIT_DEFAULT", "600 per minute")
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_KEY_PREFIX = env("RATELIMIT_KEY_PREFIX", "promptcraft")
+    RATELIMIT_STRATEGY = "moving-window"
+    LOGIN_RATE_LIMIT = env("LOGIN_RATE_LIMIT", "10 per minute")
+    LOGIN_ACCOUNT_RATE_LIMIT = env("LOGIN_ACCOUNT_RATE_LIMIT", "5 per minute")
+    REGISTER_RATE_LIMIT = env("REGISTER_RATE_LIMIT", "5 per minute")
+
+    CORS_ORIGINS = env_list("CORS_ORIGINS", "http://localhost:3000,http://127.0.0.1:3000")
+    METRICS_TOKEN = env("METRICS_TOKEN")
+    PERF_WINDOW_SIZE = env_int("PERF_WINDOW_SIZE", 2000)
+
+    # Social login: OAUTH_PROVIDERS=github,google, then per provider
+    # OAUTH_<NAME>_CLIENT_ID / _CLIENT_SECRET / _AUTHORIZE_URL / _TOKEN_URL / _USERINFO_URL / _SCOPE.
+    OAUTH_PROVIDERS = {
+        name: {
+            "client_id": env(f"OAUTH_{name.upper()}_CLIENT_ID"),
+            "client_secret": env(f"OAUTH_{name.upper()}_CLIENT_SECRET"),
+            "authorize_url": env(f"OAUTH_{name.upper()}_AUTHORIZE_URL"),
+            "token_url": env(f"OAUTH_{name.upper()}_TOKEN_URL"),
+            "userinfo_url": env(f"OAUTH_{name.upper()}_USERINFO_URL"),
+            "scope": env(f"OAUTH_{name.upper()}_SCOPE", "openid email profile"),
+            "label": env(f"OAUTH_{name.upper()}_LABEL", name.title()),
+        }
+        for name in env_list("OAUTH_PROVIDERS")
+    }
+    OAUTH_TIMEOUT_SECONDS = env_float("OAUTH_TIMEOUT_SECONDS", 10.0)
+
+    # AI gateway (see the ai domain).
+    AI_PROVIDERS = env_list("AI_PROVIDERS", "local")
+    AI_TIMEOUT_SECONDS = env_float("AI_TIMEOUT_SECONDS", 60.0)
+    DEEPSEEK_API_KEY = env("DEEPSEEK_API_KEY")
+    DEEPSEEK_BASE_URL = env("DEEPSEEK_BASE_URL", "https://api.deepseek.com")
+    DEEPSEEK_MODEL = env("DEEPSEEK_MODEL", "deepseek-v4-flash")
+    OPENAI_COMPATIBLE_BASE_URL = env("OPENAI_COMPATIBLE_BASE_URL")
+    OPENAI_COMPATIBLE_API_KEY = env("OPENAI_COMPATIBLE_API_KEY")
+    OPENAI_COMPATIBLE_MODEL = env("OPENAI_COMPATIBLE_MODEL")
+
+    # OpenAPI (flask-smorest + apispec); Swagger UI is served from vendored files.
+    API_TITLE = "PromptCraft API"
+    API_VERSION = "v2"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/"
+    OPENAPI_JSON_PATH = "openapi.json"
+    OPENAPI_SWAGGER_UI_PATH = "api/docs"
+    OPENAPI_SWAGGER_UI_URL = "/static/vendor/swagger-ui/"
+
+    LOG_LEVEL = env("LOG_LEVEL", "INFO")
+    TESTING = False
+    DEBUG = False
+
+    @classmethod
+    def validate(cls) -> None:
+        """Refuse configurations that would be unsafe to serve; overridden where it matters."""
+
+
+class DevelopmentConfig(Config):
+    DEBUG = env_bool("FLASK_DEBUG", False)
+
+
+class TestingConfig(Config):
+    TESTING = True
+    SECRET_KEY = "testing-secret-key"
+    JWT_SECRET_KEY = "testing-jwt-secret-key-that-is-long-enough"
+    SQLALCHEMY_DATABASE_URI = database_url(env("TEST_DATABASE_URL", "sqlite://"))
+    # Hashing cost is irrelevant to what the tests check; scrypt would dominate their run time.
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+    RATELIMIT_DEFAULT = "100000 per minute"
+    RATELIMIT_KEY_PREFIX = f"promptcraft-test-{os.getpid()}"
+    CORS_ORIGINS = ["http://frontend.test"]
+    METRICS_TOKEN = "test-metrics-token"
+    AI_PROVIDERS = ["local"]
+    OAUTH_PROVIDERS: dict = {}
+
+
+class ProductionConfig(Config):
+    JWT_COOKIE_SECURE = env_bool("COOKIE_SECURE", True)
+    SESSION_COOKIE_SECURE = JWT_COOKIE_SECURE
+
+    @classmethod
+    def validate(cls) -> None:
+        weak = [
+            name
+            for name, value, dev in (
+                ("SECRET_KEY", cls.SECRET_KEY, DEV_SECRET),
+                ("JWT_SECRET_KEY", cls.JWT_SECRET_KEY, DEV_JWT_SECRET),
+            )
+            if not value or value == dev or len(value) < 32
+        ]
+        if weak:
+            raise RuntimeError(
+                "Production refuses to start without real secrets: set "
+                + ", ".join(weak)
+                + " (at least 32 random characters each)."
+            )
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_for(name: str | None = None) -> type[Config]:
+    """The config class named by `name` or by APP_ENV (development by default)."""
+    key = (name or env("APP_ENV", "development")).lower()
+    if key not in CONFIGS:
+        raise RuntimeError(f"APP_ENV must be one of {', '.join(CONFIGS)}, not {key!r}")
+    return CONFIGS[key]

@@ -1,0 +1,88 @@
+"""PromptCraft: a workbench for people who write prompts for large language models."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from config import Config, config_for
+
+
+def create_app(config: type[Config] | str | None = None, overrides: dict[str, Any] | None = None) -> Flask:
+    """Build the application: configuration, extensions, blueprints, errors, CLI, logging."""
+    config_class = config if isinstance(config, type) else config_for(config)
+    config_class.validate()
+    app = Flask(__name__, template_folder="../templates", static_folder="../static")
+    app.config.from_object(config_class)
+    app.config.update(overrides or {})
+    app.url_map.strict_slashes = False  # /api/v2/x and /api/v2/x/ both answer, with no redirect
+    app.json.sort_keys = False
+
+    from promptcraft.log import configure_logging
+
+    configure_logging(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_error_handlers(app)
+    register_cli(app)
+    register_templating(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from promptcraft.auth import identity, social
+    from promptcraft.core import monitoring
+    from promptcraft.database import engine_options
+    from promptcraft import models  # noqa: F401  (the whole schema, for Alembic)
+    from promptcraft.extensions import api, cors, db, jwt, limiter, migrate
+
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(app.config.get("MIGRATIONS_DIR", "migrations")))
+    jwt.init_app(app)
+    monitoring.init_app(app)  # first: request id and timing wrap everything else
+    identity.init_app(app)  # before the limiter, which keys limits by user
+    limiter.init_app(app)
+    cors.init_app(
+        app,
+        resources={r"/api/*": {}, r"/v1/*": {}, r"/openapi.json": {}},
+        origins=app.config["CORS_ORIGINS"],
+        supports_credentials=True,
+        allow_headers=["Authorization", "Content-Type", "X-API-Key", "X-CSRF-TOKEN", "X-Client-Version",
+                       "X-Request-ID"],
+        expose_headers=["X-Request-ID", "Retry-After", "X-RateLimit-Limit", "X-RateLimit-Remaining",
+                        "X-RateLimit-Reset"],
+    )
+    api.init_app(app)
+    social.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from promptcraft.auth.api import blp as auth_api
+    from promptcraft.auth.views import bp as auth_pages
+    from promptcraft.core.api import blp as core_api
+    from promptcraft.core.views import bp as core_pages
+    from promptcraft.extensions import api
+
+    api.register_blueprint(core_api)  # /health/, /metrics, /api/v2/core/, /api/v2/status/
+    api.register_blueprint(auth_api)  # /api/v2/auth/
+    app.register_blueprint(core_pages)  # /, /performance
+    app.register_blueprint(auth_pages)  # /login, /register, /profile, ...
+
+
+def register_error_handlers(app: Flask) -> None:
+    from promptcraft.errors import register_error_handlers as register
+
+    register(app)
+
+
+def register_cli(app: Flask) -> None:
+    from promptcraft.cli import register_commands
+
+    register_commands(app)
+
+
+def register_templating(app: Flask) -> None:
+    from promptcraft.htmx import init_app
+
+    init_app(app)

@@ -1,0 +1,1 @@
+"""Accounts, tokens, API keys and social login."""

@@ -1,0 +1,38 @@
+"""Personal API keys: the secret is shown once; only its SHA-256 is kept."""
+from __future__ import annotations
+
+import secrets
+import uuid
+
+import sqlalchemy as sa
+
+from promptcraft.auth.identity import API_KEY_PREFIX, hash_api_key
+from promptcraft.auth.models import ApiKey, User
+from promptcraft.errors import AppError
+from promptcraft.extensions import db
+
+MAX_KEYS_PER_USER = 20
+
+
+def list_keys(user: User) -> list[ApiKey]:
+    return list(db.session.scalars(sa.select(ApiKey).where(ApiKey.user_id == user.id).order_by(ApiKey.created_at.desc())))
+
+
+def create_key(user: User, name: str) -> tuple[ApiKey, str]:
+    """Create a key; returns the row and the secret (never retrievable again)."""
+    count = db.session.scalar(sa.select(sa.func.count()).where(ApiKey.user_id == user.id))
+    if count >= MAX_KEYS_PER_USER:
+        raise AppError.conflict(f"You already have {MAX_KEYS_PER_USER} keys; delete one first.")
+    secret = API_KEY_PREFIX + secrets.token_urlsafe(32)
+    key = ApiKey(user_id=user.id, name=name.strip(), prefix=secret[:10], key_hash=hash_api_key(secret))
+    db.session.add(key)
+    db.session.commit()
+    return key, secret
+
+
+def delete_key(user: User, key_id: uuid.UUID) -> None:
+    key = db.session.get(ApiKey, key_id)
+    if key is None or key.user_id != user.id:
+        raise AppError.not_found("API key")
+    db.session.delete(key)
+    db.session.commit()

@@ -1,0 +1,1 @@
+"""Health, configuration, status, metrics and the performance window."""

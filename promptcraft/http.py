@@ -1,0 +1,122 @@
+"""Validate-and-document: flask-smorest configured for the one error shape of the API.
+
+`ApiBlueprint.arguments` validates a request and records its schema for apispec in one
+decorator; invalid input is a 400 `validation_error` in the shared envelope. Operations
+declared with `auth.identity.login_required` / `staff_required` are documented with their
+security and their 401/403 responses, and every operation with a path parameter with 404.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import flask_smorest
+import marshmallow as ma
+from webargs import core
+from webargs.flaskparser import FlaskParser
+
+from promptcraft.errors import AppError
+
+SECURITY = [{"bearerAuth": []}, {"apiKeyAuth": []}, {"cookieAuth": []}]
+
+
+class ErrorDetailSchema(ma.Schema):
+    code = ma.fields.String(required=True, metadata={"description": "Stable machine-readable code"})
+    message = ma.fields.String(required=True, metadata={"description": "What went wrong, for people"})
+    details = ma.fields.Dict(required=True, metadata={"description": "Field errors and other context"})
+
+
+class ErrorSchema(ma.Schema):
+    error = ma.fields.Nested(ErrorDetailSchema, required=True)
+
+
+class ApiParser(FlaskParser):
+    """webargs parser whose failures are AppErrors (400) instead of webargs' 422 aborts."""
+
+    DEFAULT_VALIDATION_STATUS = 400
+
+    def _raw_load_json(self, req: Any) -> Any:
+        if req.get_data(cache=True) and not core.is_json(req.mimetype):
+            raise AppError(415, "unsupported_media_type", "Send the body as application/json.")
+        return super()._raw_load_json(req)
+
+    def _handle_invalid_json_error(self, error: Exception, req: Any, *args: Any, **kwargs: Any):
+        raise AppError(400, "invalid_json", "The request body is not valid JSON.")
+
+    def handle_error(self, error: ma.ValidationError, req: Any, schema: Any, *, error_status_code=None, error_headers=None):
+        messages = error.normalized_messages()
+        # webargs nests messages by location ({"json": {...}}); callers want the fields.
+        fields: dict[str, Any] = {}
+        for location_messages in messages.values():
+            if isinstance(location_messages, dict):
+                fields.update(location_messages)
+            else:
+                fields["_schema"] = location_messages
+        raise AppError(400, "validation_error", "Invalid input.", {"fields": fields})
+
+
+class ApiBlueprint(flask_smorest.Blueprint):
+    ARGUMENTS_PARSER = ApiParser()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._prepare_doc_cbks.append(self._prepare_error_doc)
+
+    def add_url_rule(self, rule, endpoint=None, view_func=None, provide_automatic_options=None, **options):
+        super().add_url_rule(rule, endpoint, view_func, provide_automatic_options, **options)
+        if "<" in rule:
+            name = endpoint or view_func.__name__
+            for key, method_doc in self._docs.get(name, {}).items():
+                if key != "parameters" and isinstance(method_doc, dict):
+                    method_doc["has_path_params"] = True
+
+    @staticmethod
+    def _prepare_error_doc(doc: dict, doc_info: dict, *, spec: Any, **kwargs: Any) -> dict:
+        responses = doc.setdefault("responses", {})
+        auth = doc_info.get("auth")
+        if auth:
+            doc["security"] = SECURITY
+            responses.setdefault(401, "UNAUTHORIZED")
+            if auth == "staff":
+                responses.setdefault(403, "FORBIDDEN")
+        if doc_info.get("has_path_params"):
+            responses.setdefault(404, "NOT_FOUND")
+        for status, name in doc_info.get("errors", {}).items():
+            responses.setdefault(status, name)
+        responses.setdefault(429, "TOO_MANY_REQUESTS")
+        return doc
+
+
+class Api(flask_smorest.Api):
+    ERROR_SCHEMA = ErrorSchema
+    DEFAULT_ERROR_RESPONSE_NAME = "DEFAULT_ERROR"
+
+    def _register_error_handlers(self) -> None:
+        """Errors are handled by promptcraft.errors, for pages and API alike."""
+
+    def init_app(self, app: Any, *, spec_kwargs: dict | None = None) -> None:
+        super().init_app(app, spec_kwargs=spec_kwargs)
+        self.spec.components.security_scheme(
+            "bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+        )
+        self.spec.components.security_scheme(
+            "apiKeyAuth", {"type": "apiKey", "in": "header", "name": "X-API-Key"}
+        )
+        self.spec.components.security_scheme(
+            "cookieAuth", {"type": "apiKey", "in": "cookie", "name": "access_token_cookie"}
+        )
+
+
+def document_errors(*statuses: int):
+    """Record error statuses that an operation can answer besides the automatic ones."""
+    from http import HTTPStatus
+
+    def decorator(func):
+        doc = dict(getattr(func, "_apidoc", {}))
+        errors = dict(doc.get("errors", {}))
+        errors.update({status: HTTPStatus(status).name for status in statuses})
+        doc["errors"] = errors
+        func._apidoc = doc
+        return func
+
+    return decorator
+

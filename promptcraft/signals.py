@@ -1,0 +1,17 @@
+"""Blinker signals: how domains tell others what happened without importing them.
+
+Senders pass the acting user's id as the sender and plain values as keyword arguments.
+Receivers live in the reacting domain's `listeners.py`.
+"""
+from __future__ import annotations
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+user_registered = _signals.signal("user-registered")
+user_logged_in = _signals.signal("user-logged-in")
+
+# Queries, not events: receivers return a dict of figures about the user (sender = user id),
+# merged into the profile statistics, so auth never imports the domains that own them.
+user_stats_requested = _signals.signal("user-stats-requested")
