@@ -4,6 +4,8 @@ from flask import current_app
 
 from alembic import context
 
+from promptcraft.database import include_object
+
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
 config = context.config
@@ -13,12 +15,7 @@ logger = logging.getLogger('alembic.env')
 
 
 def get_engine():
-    try:
-        # this works with Flask-SQLAlchemy<3 and Alchemical
-        return current_app.extensions['migrate'].db.get_engine()
-    except (TypeError, AttributeError):
-        # this works with Flask-SQLAlchemy>=3
-        return current_app.extensions['migrate'].db.engine
+    return current_app.extensions['migrate'].db.engine
 
 
 def get_engine_url():
@@ -46,17 +43,6 @@ def get_metadata():
     if hasattr(target_db, 'metadatas'):
         return target_db.metadatas[None]
     return target_db.metadata
-
-
-def include_object(obj, name, type_, reflected, compare_to):
-    """Search indexes live outside the models (FTS5 tables, tsvector columns): leave them be."""
-    if type_ == "table" and reflected and compare_to is None and "_fts" in name:
-        return False
-    if type_ == "column" and reflected and compare_to is None and name == "search_vector":
-        return False
-    if type_ == "index" and reflected and compare_to is None and "search" in (name or ""):
-        return False
-    return True
 
 
 def run_migrations_offline():

@@ -30,10 +30,10 @@ def create_app(config: type[Config] | str | None = None, overrides: dict[str, An
 
 
 def register_extensions(app: Flask) -> None:
+    from promptcraft import models  # noqa: F401  (the whole schema, for Alembic)
     from promptcraft.auth import identity, social
     from promptcraft.core import monitoring
     from promptcraft.database import engine_options
-    from promptcraft import models  # noqa: F401  (the whole schema, for Alembic)
     from promptcraft.extensions import api, cors, db, jwt, limiter, migrate
 
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config)

@@ -26,3 +26,14 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def include_object(obj, name, type_, reflected, compare_to) -> bool:
+    """Alembic autogenerate filter: search indexes live outside the models, leave them be."""
+    if not reflected or compare_to is not None:
+        return True
+    if type_ == "table" and "_fts" in name:
+        return False
+    if type_ == "column" and name == "search_vector":
+        return False
+    return not (type_ == "index" and "search" in (name or ""))

@@ -37,23 +37,23 @@ class AppError(Exception):
         self.headers = headers or {}
 
     @classmethod
-    def not_found(cls, what: str = "Resource") -> "AppError":
+    def not_found(cls, what: str = "Resource") -> AppError:
         return cls(404, "not_found", f"{what} not found.")
 
     @classmethod
-    def forbidden(cls, message: str = "You do not have permission to do this.") -> "AppError":
+    def forbidden(cls, message: str = "You do not have permission to do this.") -> AppError:
         return cls(403, "forbidden", message)
 
     @classmethod
-    def unauthorized(cls, message: str = "Authentication required.", code: str = "not_authenticated") -> "AppError":
+    def unauthorized(cls, message: str = "Authentication required.", code: str = "not_authenticated") -> AppError:
         return cls(401, code, message)
 
     @classmethod
-    def conflict(cls, message: str, details: dict[str, Any] | None = None) -> "AppError":
+    def conflict(cls, message: str, details: dict[str, Any] | None = None) -> AppError:
         return cls(409, "conflict", message, details)
 
     @classmethod
-    def invalid(cls, message: str, fields: dict[str, Any] | None = None) -> "AppError":
+    def invalid(cls, message: str, fields: dict[str, Any] | None = None) -> AppError:
         return cls(400, "validation_error", message, {"fields": fields or {}})
 
 

@@ -1,7 +1,7 @@
 """Extension objects, created without an app and bound in `create_app`."""
 from __future__ import annotations
 
-from flask import g, request
+from flask import current_app, g, request
 from flask_cors import CORS
 from flask_jwt_extended import JWTManager
 from flask_limiter import Limiter
@@ -40,6 +40,11 @@ def _exempt_from_limits() -> bool:
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 jwt = JWTManager()
-limiter = Limiter(key_func=rate_limit_key, default_limits_exempt_when=_exempt_from_limits)
+# The default limit is read per request, so each app's RATELIMIT_DEFAULT applies to it.
+limiter = Limiter(
+    key_func=rate_limit_key,
+    default_limits=[lambda: current_app.config["RATELIMIT_DEFAULT"]],
+    default_limits_exempt_when=_exempt_from_limits,
+)
 cors = CORS()
 api = Api()

@@ -23,7 +23,7 @@ class FormResult:
     def ok(self) -> bool:
         return self.data is not None and not self.errors
 
-    def fail(self, error: AppError) -> "FormResult":
+    def fail(self, error: AppError) -> FormResult:
         """Record a service error against the form (field errors where the service named fields)."""
         fields = error.details.get("fields") or {}
         self.errors = {k: v if isinstance(v, list) else [str(v)] for k, v in fields.items()}

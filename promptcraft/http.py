@@ -35,14 +35,15 @@ class ApiParser(FlaskParser):
     DEFAULT_VALIDATION_STATUS = 400
 
     def _raw_load_json(self, req: Any) -> Any:
-        if req.get_data(cache=True) and not core.is_json(req.mimetype):
+        if (req.content_length or req.mimetype) and not core.is_json(req.mimetype):
             raise AppError(415, "unsupported_media_type", "Send the body as application/json.")
         return super()._raw_load_json(req)
 
     def _handle_invalid_json_error(self, error: Exception, req: Any, *args: Any, **kwargs: Any):
         raise AppError(400, "invalid_json", "The request body is not valid JSON.")
 
-    def handle_error(self, error: ma.ValidationError, req: Any, schema: Any, *, error_status_code=None, error_headers=None):
+    def handle_error(self, error: ma.ValidationError, req: Any, schema: Any, *, error_status_code=None,
+                     error_headers=None):
         messages = error.normalized_messages()
         # webargs nests messages by location ({"json": {...}}); callers want the fields.
         fields: dict[str, Any] = {}

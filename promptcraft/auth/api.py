@@ -143,7 +143,7 @@ def list_api_keys():
 def create_api_key(data):
     """Create an API key; the secret is in this response only."""
     key, secret = api_keys.create_key(require_user(), data["name"])
-    return {**schemas.ApiKeySchema().dump(key), "key": secret}
+    return {field: getattr(key, field) for field in schemas.ApiKeySchema().fields} | {"key": secret}
 
 
 @blp.route("/api-keys/<uuid:key_id>/", methods=["DELETE"])

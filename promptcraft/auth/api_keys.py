@@ -15,7 +15,8 @@ MAX_KEYS_PER_USER = 20
 
 
 def list_keys(user: User) -> list[ApiKey]:
-    return list(db.session.scalars(sa.select(ApiKey).where(ApiKey.user_id == user.id).order_by(ApiKey.created_at.desc())))
+    stmt = sa.select(ApiKey).where(ApiKey.user_id == user.id).order_by(ApiKey.created_at.desc())
+    return list(db.session.scalars(stmt))
 
 
 def create_key(user: User, name: str) -> tuple[ApiKey, str]:

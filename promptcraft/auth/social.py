@@ -79,7 +79,8 @@ def complete(state: str | None) -> tuple[dict[str, Any], str | None]:
         token = client.authorize_access_token()
         info = client.userinfo(token=token)
     except OAuthError as error:
-        raise AppError(400, "oauth_failed", f"The provider refused the sign-in: {error.description or error.error}.") from None
+        reason = error.description or error.error
+        raise AppError(400, "oauth_failed", f"The provider refused the sign-in: {reason}.") from None
     except (RequestException, ValueError):
         raise AppError(502, "oauth_provider_unavailable", "The sign-in provider could not be reached.") from None
     return {"provider": entry["provider"], **dict(info)}, entry["next"]

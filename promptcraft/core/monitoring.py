@@ -12,7 +12,8 @@ from datetime import UTC, datetime
 from statistics import mean
 
 from flask import Flask, current_app, g, request
-from prometheus_client import CollectorRegistry, Counter as PromCounter, Histogram, ProcessCollector
+from prometheus_client import CollectorRegistry, Histogram, ProcessCollector
+from prometheus_client import Counter as PromCounter
 
 log = logging.getLogger("promptcraft.requests")
 REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")

@@ -1,0 +1,162 @@
+"""Fixtures: one app and one schema per session, every test isolated by emptying the tables.
+
+SQLite (a temporary file) by default; PostgreSQL when TEST_DATABASE_URL is set; Redis for the
+rate limiter when RATELIMIT_STORAGE_URI is set.
+"""
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass
+
+import pytest
+import sqlalchemy as sa
+from flask_migrate import upgrade
+from werkzeug.serving import make_server
+
+from promptcraft import create_app
+from promptcraft.extensions import db as _db
+from promptcraft.extensions import limiter
+from tests.factories import PASSWORD, UserFactory
+from tests.fakes.oauth_provider import FakeOAuthProvider
+
+
+def _database_url(tmp_path_factory) -> str:
+    return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+def _reset_schema() -> None:
+    engine = _db.engine
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as connection:
+            connection.execute(sa.text("DROP SCHEMA public CASCADE"))
+            connection.execute(sa.text("CREATE SCHEMA public"))
+    upgrade()
+
+
+@pytest.fixture(scope="session")
+def oauth_provider():
+    provider = FakeOAuthProvider().start()
+    yield provider
+    provider.stop()
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory, oauth_provider):
+    overrides = {
+        "OAUTH_PROVIDERS": {"acme": oauth_provider.settings()},
+        "SQLALCHEMY_DATABASE_URI": _database_url(tmp_path_factory),
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "SERVER_NAME": None,
+    }
+    if overrides["SQLALCHEMY_DATABASE_URI"].startswith("postgresql://"):
+        overrides["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + overrides["SQLALCHEMY_DATABASE_URI"][13:]
+    app = create_app("testing", overrides)
+    with app.app_context():
+        _reset_schema()
+    yield app
+    with app.app_context():
+        _db.engine.dispose()
+
+
+def _empty_tables(app) -> None:
+    with app.app_context():
+        _db.session.remove()
+        with _db.engine.begin() as connection:
+            for table in reversed(_db.metadata.sorted_tables):
+                connection.execute(table.delete())
+        limiter.reset()
+    app.extensions["perf_window"]._records.clear()
+
+
+@pytest.fixture(autouse=True)
+def _isolate(app):
+    yield
+    _empty_tables(app)
+
+
+@pytest.fixture
+def db(app):
+    """An application context with the database, for tests that read or write rows directly."""
+    with app.app_context():
+        yield _db
+        _db.session.remove()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_user(app):
+    """Create a user; returns it detached with its attributes loaded."""
+
+    def make(**fields):
+        with app.app_context():
+            user = UserFactory(**fields)
+            _db.session.refresh(user)
+            _db.session.expunge(user)
+            return user
+
+    return make
+
+
+@pytest.fixture
+def user(make_user):
+    return make_user(username="ada", email="ada@example.test")
+
+
+@pytest.fixture
+def staff(make_user):
+    return make_user(username="grace", email="grace@example.test", is_staff=True)
+
+
+@dataclass
+class Auth:
+    client: object
+
+    def login(self, user, password: str = PASSWORD) -> dict:
+        response = self.client.post("/api/v2/auth/login/", json={"username": user.username, "password": password})
+        assert response.status_code == 200, response.json
+        return response.json
+
+    def headers(self, user) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.login(user)['access']}"}
+
+    def cookie_login(self, user, password: str = PASSWORD) -> str:
+        """Sign in through the page, leaving the auth cookies in the client; returns the CSRF token."""
+        response = self.client.post("/login", data={"username_or_email": user.username, "password": password})
+        assert response.status_code in (204, 303), response.data
+        return self.client.get_cookie("csrf_access_token").value
+
+
+@pytest.fixture
+def auth(client):
+    return Auth(client)
+
+
+class LiveServer:
+    def __init__(self, app) -> None:
+        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def live_server(app):
+    server = LiveServer(app)
+    server.start()
+    yield server
+    server.stop()
