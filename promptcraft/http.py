@@ -7,10 +7,12 @@ security and their 401/403 responses, and every operation with a path parameter 
 """
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import flask_smorest
 import marshmallow as ma
+from flask import request
 from webargs import core
 from webargs.flaskparser import FlaskParser
 
@@ -61,6 +63,25 @@ class ApiBlueprint(flask_smorest.Blueprint):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._prepare_doc_cbks.append(self._prepare_error_doc)
+
+    def arguments(self, schema, *, location: str = "json", required: bool = True, **kwargs):
+        """Validate and document; a required JSON body that is absent is a 400, not `{}`."""
+        decorator = super().arguments(schema, location=location, required=required, **kwargs)
+        if location != "json" or not required:
+            return decorator
+
+        def with_body_check(func):
+            wrapped = decorator(func)
+
+            @functools.wraps(wrapped)
+            def view(*args, **view_kwargs):
+                if not (request.content_length or request.get_data(cache=True)):
+                    raise AppError(400, "body_required", "Send a JSON object as the request body.")
+                return wrapped(*args, **view_kwargs)
+
+            return view
+
+        return with_body_check
 
     def add_url_rule(self, rule, endpoint=None, view_func=None, provide_automatic_options=None, **options):
         super().add_url_rule(rule, endpoint, view_func, provide_automatic_options, **options)

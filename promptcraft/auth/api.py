@@ -50,7 +50,7 @@ def login(data):
 
 
 @blp.route("/logout/", methods=["POST"])
-@blp.arguments(schemas.LogoutSchema)
+@blp.arguments(schemas.LogoutSchema, required=False)
 @blp.response(200, schemas.MessageSchema)
 @login_required
 def logout(data):
@@ -63,7 +63,7 @@ def logout(data):
 
 @blp.route("/refresh/", methods=["POST"], endpoint="refresh")
 @blp.route("/token/refresh/", methods=["POST"], endpoint="token_refresh")
-@blp.arguments(schemas.RefreshSchema)
+@blp.arguments(schemas.RefreshSchema, required=False)
 @blp.response(200, schemas.TokenPairSchema)
 @document_errors(401)
 def refresh(data):
