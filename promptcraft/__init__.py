@@ -15,6 +15,7 @@ def create_app(config: type[Config] | str | None = None, overrides: dict[str, An
     app = Flask(__name__, template_folder="../templates", static_folder="../static")
     app.config.from_object(config_class)
     app.config.update(overrides or {})
+    _ensure_sqlite_directory(app.config["SQLALCHEMY_DATABASE_URI"])
     app.url_map.strict_slashes = False  # /api/v2/x and /api/v2/x/ both answer, with no redirect
     app.json.sort_keys = False
 
@@ -86,3 +87,11 @@ def register_templating(app: Flask) -> None:
     from promptcraft.htmx import init_app
 
     init_app(app)
+
+
+def _ensure_sqlite_directory(uri: str) -> None:
+    """A fresh clone has no instance/ folder; SQLite will not create it."""
+    if uri.startswith("sqlite:///") and not uri.startswith("sqlite:///:memory:"):
+        from pathlib import Path
+
+        Path(uri.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)

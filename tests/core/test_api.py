@@ -11,8 +11,9 @@ def test_health_is_ok_and_fast(client):
     assert client.get("/health").status_code == 200  # no redirect without the slash
 
 
-def test_health_is_503_when_the_database_is_down(tmp_path):
-    broken = create_app("testing", {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/missing/dir/db.sqlite"})
+def test_health_is_503_when_the_database_is_down():
+    # Nothing listens on port 1: every connection attempt is refused at once.
+    broken = create_app("testing", {"SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://nobody@127.0.0.1:1/none"})
     response = broken.test_client().get("/health/")
     assert response.status_code == 503
     assert response.json == {"status": "unavailable"}
