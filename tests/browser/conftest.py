@@ -6,6 +6,8 @@ import os
 import pytest
 from playwright.sync_api import sync_playwright
 
+from tests.factories import PASSWORD
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run", "--disable-quic"]
@@ -40,12 +42,17 @@ def page(browser, live_server):
     assert problems == []
 
 
-@pytest.fixture
-def signed_in(page, user):
-    """The page, signed in as `user` through the login form."""
+def sign_in(page, user, password: str = PASSWORD):
+    """Sign in through the login form, as a person would."""
     page.goto("/login")
     page.fill("#username_or_email", user.username)
-    page.fill("#password", "a-long-test-passphrase")
+    page.fill("#password", password)
     page.click("#login-form button[type=submit]")
     page.wait_for_url("**/")
     return page
+
+
+@pytest.fixture
+def signed_in(page, user):
+    """The page, signed in as `user`."""
+    return sign_in(page, user)

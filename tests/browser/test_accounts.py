@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
+from tests.browser.conftest import sign_in
+
 STRONG = "quiet-harbour-lantern-42"
 
 
@@ -91,11 +93,7 @@ def test_api_keys_create_copy_and_delete(signed_in):
 
 
 def test_performance_page_for_staff(page, staff):
-    page.goto("/login")
-    page.fill("#username_or_email", staff.username)
-    page.fill("#password", "a-long-test-passphrase")
-    page.click("#login-form button[type=submit]")
-    page.wait_for_url("**/")
+    sign_in(page, staff)
     page.click("text=Performance")
     expect(page.locator("#endpoint-stats")).to_contain_text("/login")
     expect(page.locator("#recent-requests tbody tr").first).to_be_visible()
