@@ -1,4 +1,15 @@
 """Every domain's models, imported in one place so that Alembic sees the whole schema."""
 from promptcraft.auth.models import ApiKey, RefreshToken, RevokedToken, SocialAccount, TokenFamily, User
+from promptcraft.prompt_templates.models import (
+    Category,
+    Template,
+    TemplateRating,
+    TemplateTag,
+    TemplateUsage,
+    TemplateVersion,
+)
 
-__all__ = ["ApiKey", "RefreshToken", "RevokedToken", "SocialAccount", "TokenFamily", "User"]
+__all__ = [
+    "ApiKey", "RefreshToken", "RevokedToken", "SocialAccount", "TokenFamily", "User",
+    "Category", "Template", "TemplateRating", "TemplateTag", "TemplateUsage", "TemplateVersion",
+]
