@@ -64,11 +64,15 @@ def register_blueprints(app: Flask) -> None:
     from promptcraft.core.api import blp as core_api
     from promptcraft.core.views import bp as core_pages
     from promptcraft.extensions import api
+    from promptcraft.prompt_templates.api import blp as templates_api
+    from promptcraft.prompt_templates.views import bp as templates_pages
 
     api.register_blueprint(core_api)  # /health/, /metrics, /api/v2/core/, /api/v2/status/
     api.register_blueprint(auth_api)  # /api/v2/auth/
+    api.register_blueprint(templates_api)  # /api/v2/templates/, template-categories/, search/, intent/, prompts/
     app.register_blueprint(core_pages)  # /, /performance
     app.register_blueprint(auth_pages)  # /login, /register, /profile, ...
+    app.register_blueprint(templates_pages)  # /library, /categories
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -12,7 +12,9 @@ from flask.cli import AppGroup
 OPENAPI_PATH = Path(__file__).resolve().parent.parent / "openapi" / "openapi.json"
 
 # Idempotent seeders, in order: "module:function", each returning {label: rows added}.
-SEEDERS: list[str] = []
+SEEDERS: list[str] = [
+    "promptcraft.prompt_templates.seed:run",
+]
 
 openapi_cli = AppGroup("openapi", help="The OpenAPI document.")
 
@@ -50,7 +52,9 @@ def seed() -> None:
 
 def register_commands(app: Flask) -> None:
     from promptcraft.auth.cli import users_cli
+    from promptcraft.prompt_templates.cli import templates_cli
 
     app.cli.add_command(seed)
     app.cli.add_command(openapi_cli)
     app.cli.add_command(users_cli)
+    app.cli.add_command(templates_cli)

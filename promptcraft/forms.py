@@ -1,6 +1,7 @@
 """Forms on pages: the API's marshmallow schemas, loaded from form data, with errors in place."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import marshmallow as ma
@@ -32,11 +33,17 @@ class FormResult:
         return self
 
 
-def load_form(schema: ma.Schema, *, drop: tuple[str, ...] = ("csrf_token",)) -> FormResult:
-    """Validate `request.form` with an API schema; blank optional fields count as absent."""
+def load_form(schema: ma.Schema, *, drop: tuple[str, ...] = ("csrf_token",),
+              prepare: Callable[[dict[str, Any]], dict[str, Any]] | None = None) -> FormResult:
+    """Validate `request.form` with an API schema; blank optional fields count as absent.
+
+    `prepare` turns form values into the API's shape first (a comma-separated list, checkboxes).
+    """
     values = {k: v for k, v in request.form.items() if k not in drop}
     required = {name for name, field in schema.fields.items() if field.required}
     submitted = {k: v for k, v in values.items() if v != "" or k in required}
+    if prepare:
+        submitted = prepare(submitted)
     try:
         return FormResult(values, schema.load(submitted, unknown=ma.EXCLUDE))
     except ma.ValidationError as error:

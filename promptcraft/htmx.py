@@ -12,11 +12,13 @@ def is_htmx() -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
-def render_page(template: str, block: str | None = None, **context: Any) -> str:
+def render_page(template_name: str, block: str | None = None, /, **context: Any) -> str:
     """The whole page, or only `block` when htmx asks for a fragment (and not a boosted page)."""
-    if block and is_htmx() and request.headers.get("HX-Boosted") != "true":
-        return render_block(template, block, **context)
-    return render_full(template, **context)
+    partial = is_htmx() and not request.headers.get("HX-Boosted") and not request.headers.get(
+        "HX-History-Restore-Request")  # a history restore after a cache miss needs the whole page
+    if block and partial:
+        return render_block(template_name, block, **context)
+    return render_full(template_name, **context)
 
 
 def hx_redirect(location: str) -> Response:

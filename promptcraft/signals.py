@@ -12,6 +12,14 @@ _signals = Namespace()
 user_registered = _signals.signal("user-registered")
 user_logged_in = _signals.signal("user-logged-in")
 
+template_created = _signals.signal("template-created")
+template_updated = _signals.signal("template-updated")
+template_deleted = _signals.signal("template-deleted")
+template_rated = _signals.signal("template-rated")
+template_used = _signals.signal("template-used")
+template_viewed = _signals.signal("template-viewed")
+templates_searched = _signals.signal("templates-searched")
+
 # Queries, not events: receivers return a dict of figures about the user (sender = user id),
 # merged into the profile statistics, so auth never imports the domains that own them.
 user_stats_requested = _signals.signal("user-stats-requested")

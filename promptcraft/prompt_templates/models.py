@@ -62,7 +62,7 @@ class Template(db.Model):
 
     owner: Mapped[User | None] = relationship(lazy="joined")
     category: Mapped[Category | None] = relationship(lazy="joined")
-    forked_from: Mapped[Template | None] = relationship(remote_side=[id], lazy="select")
+    forked_from: Mapped[Template | None] = relationship(remote_side=[id], lazy="selectin")
 
     @property
     def owner_name(self) -> str:

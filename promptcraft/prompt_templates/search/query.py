@@ -1,0 +1,73 @@
+"""From any user text to a safe full-text query: words only, so operators, quotes and
+parentheses in the input can never break the query syntax of either database."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Literal
+
+WORD = re.compile(r"[^\W_]+", re.UNICODE)
+MAX_TERM_LENGTH = 40
+
+# Common English words that say nothing about what a prompt is for. PostgreSQL's english
+# configuration drops these itself; dropping them here keeps SQLite's ranking comparable.
+STOPWORDS = frozenset(
+    """a about above after again against all am an and any are as at be because been before being below
+    between both but by can could did do does doing down during each few for from further had has have having
+    he her here hers herself him himself his how i if in into is it its itself just me more most my myself no
+    nor not now of off on once only or other our ours ourselves out over own same she should so some such than
+    that the their theirs them themselves then there these they this those through to too under until up very
+    was we were what when where which while who whom why will with would you your yours yourself yourselves
+    also may might must shall us let like want act please use using used one two get make within without""".split()
+)
+
+
+@dataclass(frozen=True)
+class TermQuery:
+    """Normalised words and how to combine them: all must match, or any may."""
+
+    terms: tuple[str, ...]
+    mode: Literal["all", "any"] = "all"
+    prefix_last: bool = True
+
+    def fts5(self) -> str:
+        """The SQLite FTS5 MATCH expression (each term quoted, so never parsed as syntax)."""
+        parts = [f'"{term}"' for term in self.terms]
+        if self.prefix_last and self.mode == "all":
+            parts[-1] += "*"
+        return (" OR " if self.mode == "any" else " ").join(parts)
+
+    def tsquery(self) -> str:
+        """The PostgreSQL to_tsquery expression."""
+        parts = list(self.terms)
+        if self.prefix_last and self.mode == "all":
+            parts[-1] += ":*"
+        return (" | " if self.mode == "any" else " & ").join(parts)
+
+
+def words(text: str) -> list[str]:
+    return [w for w in WORD.findall(text.lower()) if len(w) <= MAX_TERM_LENGTH]
+
+
+def parse(text: str | None, *, mode: Literal["all", "any"] = "all", max_terms: int = 12) -> TermQuery | None:
+    """The words of `text` as a query; None when there is nothing to search for.
+
+    Stop words are dropped unless they are all there is; the last word matches as a prefix, so
+    results follow the user as they type.
+    """
+    tokens = words(text or "")
+    if not tokens:
+        return None
+    meaningful = [t for t in tokens if t not in STOPWORDS] or tokens
+    unique = list(dict.fromkeys(meaningful))[:max_terms]
+    prefix = mode == "all" and bool(text) and not text[-1].isspace() and unique[-1] == tokens[-1]
+    return TermQuery(tuple(unique), mode, prefix_last=prefix)
+
+
+def keywords(text: str, limit: int = 12) -> TermQuery | None:
+    """The most frequent meaningful words of `text`, any of which may match ("more like this")."""
+    counts = Counter(t for t in words(text) if t not in STOPWORDS and len(t) > 2 and not t.isdigit())
+    if not counts:
+        return None
+    return TermQuery(tuple(term for term, _ in counts.most_common(limit)), "any", prefix_last=False)

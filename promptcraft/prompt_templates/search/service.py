@@ -1,0 +1,67 @@
+"""The search service: rankers behind one interface, fused by reciprocal rank.
+
+Today there is one ranker (full text). A dense-embedding ranker only has to implement `rank`
+and `count` and be added to `search_service()`; callers do not change.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+import sqlalchemy as sa
+from markupsafe import Markup
+
+from promptcraft.prompt_templates.search.fulltext import FullTextRanker
+from promptcraft.prompt_templates.search.query import TermQuery
+
+RRF_K = 60  # the usual constant of reciprocal rank fusion
+FUSION_DEPTH = 200
+
+
+class Ranker(Protocol):
+    name: str
+
+    def rank(self, query: TermQuery, where: sa.ColumnElement, limit: int,
+             offset: int = 0) -> list[tuple[int, float]]: ...
+
+    def count(self, query: TermQuery, where: sa.ColumnElement) -> int: ...
+
+
+@dataclass
+class Hit:
+    template_id: int
+    score: float
+
+
+class SearchService:
+    def __init__(self, rankers: list[Ranker], highlighter: FullTextRanker) -> None:
+        self.rankers = rankers
+        self.highlighter = highlighter
+
+    def search(self, query: TermQuery, where: sa.ColumnElement, *, offset: int = 0,
+               limit: int = 20) -> tuple[list[Hit], int]:
+        """One page of hits, best first, and how many templates match in all."""
+        if len(self.rankers) == 1:
+            ranker = self.rankers[0]
+            ranked = ranker.rank(query, where, limit, offset)
+            return [Hit(i, s) for i, s in ranked], ranker.count(query, where)
+        depth = max(FUSION_DEPTH, offset + limit)
+        fused: dict[int, float] = {}
+        for ranker in self.rankers:
+            for position, (template_id, _) in enumerate(ranker.rank(query, where, depth)):
+                fused[template_id] = fused.get(template_id, 0.0) + 1.0 / (RRF_K + position + 1)
+        ordered = sorted(fused.items(), key=lambda item: (-item[1], item[0]))
+        total = max(ranker.count(query, where) for ranker in self.rankers)
+        return [Hit(i, s) for i, s in ordered[offset:offset + limit]], total
+
+    def matches(self, query: TermQuery, where: sa.ColumnElement) -> sa.Select:
+        """Every template the query matches (the full-text ranker defines what matches)."""
+        return self.highlighter.matches(query, where)
+
+    def highlights(self, query: TermQuery, ids: list[int]) -> dict[int, tuple[Markup, Markup]]:
+        return self.highlighter.highlights(query, ids)
+
+
+def search_service() -> SearchService:
+    fulltext = FullTextRanker()
+    return SearchService([fulltext], highlighter=fulltext)
