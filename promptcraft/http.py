@@ -15,10 +15,18 @@ import marshmallow as ma
 from flask import request
 from webargs import core
 from webargs.flaskparser import FlaskParser
+from werkzeug.routing import IntegerConverter
 
 from promptcraft.errors import AppError
 
 SECURITY = [{"bearerAuth": []}, {"apiKeyAuth": []}, {"cookieAuth": []}]
+
+
+class IdConverter(IntegerConverter):
+    """`<id:name>`: a positive integer that fits the database's integer keys; others are 404."""
+
+    def __init__(self, url_map: Any) -> None:
+        super().__init__(url_map, min=1, max=2**31 - 1)
 
 
 class ErrorDetailSchema(ma.Schema):
@@ -116,7 +124,10 @@ class Api(flask_smorest.Api):
         """Errors are handled by promptcraft.errors, for pages and API alike."""
 
     def init_app(self, app: Any, *, spec_kwargs: dict | None = None) -> None:
+        app.url_map.converters["id"] = IdConverter
         super().init_app(app, spec_kwargs=spec_kwargs)
+        self.register_converter(IdConverter, lambda converter: {"type": "integer", "minimum": converter.min,
+                                                                "maximum": converter.max})
         self.spec.components.security_scheme(
             "bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
         )

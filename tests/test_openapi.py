@@ -23,7 +23,7 @@ def test_every_api_rule_is_documented(app):
         if not rule.rule.startswith(("/api/", "/v1/", "/health", "/metrics")) or rule.rule in DOC_EXEMPT:
             continue
         path = rule.rule
-        for converter in ("uuid:", "string:", "int:", "path:"):
+        for converter in ("uuid:", "string:", "int:", "id:", "path:"):
             path = path.replace(f"<{converter}", "<")
         path = path.replace("<", "{").replace(">", "}")
         missing += [(path, m) for m in rule.methods - {"HEAD", "OPTIONS"} if (path, m) not in documented]

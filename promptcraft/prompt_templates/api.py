@@ -37,14 +37,14 @@ def create_template(data):
     return service.create_template(require_user(), data)
 
 
-@blp.route("/templates/<int:template_id>/", methods=["GET"])
+@blp.route("/templates/<id:template_id>/", methods=["GET"])
 @blp.response(200, schemas.TemplateSchema)
 def get_template(template_id: int):
     """One template (private ones only for their owner)."""
     return service.view_template(template_id, current_user())
 
 
-@blp.route("/templates/<int:template_id>/", methods=["PUT"], endpoint="replace_template")
+@blp.route("/templates/<id:template_id>/", methods=["PUT"], endpoint="replace_template")
 @blp.arguments(schemas.TemplateCreateSchema)
 @blp.response(200, schemas.TemplateSchema)
 @document_errors(403)
@@ -54,7 +54,7 @@ def replace_template(data, template_id: int):
     return service.update_template(template_id, require_user(), data)
 
 
-@blp.route("/templates/<int:template_id>/", methods=["PATCH"], endpoint="update_template")
+@blp.route("/templates/<id:template_id>/", methods=["PATCH"], endpoint="update_template")
 @blp.arguments(schemas.TemplateUpdateSchema)
 @blp.response(200, schemas.TemplateSchema)
 @document_errors(403)
@@ -64,7 +64,7 @@ def update_template(data, template_id: int):
     return service.update_template(template_id, require_user(), data)
 
 
-@blp.route("/templates/<int:template_id>/", methods=["DELETE"], endpoint="delete_template")
+@blp.route("/templates/<id:template_id>/", methods=["DELETE"], endpoint="delete_template")
 @blp.response(204)
 @document_errors(403)
 @login_required
@@ -73,7 +73,7 @@ def delete_template(template_id: int):
     service.delete_template(template_id, require_user())
 
 
-@blp.route("/templates/<int:template_id>/render/", methods=["POST"])
+@blp.route("/templates/<id:template_id>/render/", methods=["POST"])
 @blp.arguments(schemas.RenderSchema)
 @blp.response(200, schemas.RenderedSchema)
 def render_template(data, template_id: int):
@@ -82,14 +82,14 @@ def render_template(data, template_id: int):
     return {"template_id": template.id, "prompt": prompt, "usage_count": template.usage_count}
 
 
-@blp.route("/templates/<int:template_id>/versions/", methods=["GET"])
+@blp.route("/templates/<id:template_id>/versions/", methods=["GET"])
 @blp.response(200, schemas.VersionListSchema)
 def template_versions(template_id: int):
     """Every saved version, newest first, with a unified diff to the previous one."""
     return {"results": service.versions(template_id, current_user())}
 
 
-@blp.route("/templates/<int:template_id>/rate/", methods=["POST"])
+@blp.route("/templates/<id:template_id>/rate/", methods=["POST"])
 @blp.arguments(schemas.RateSchema)
 @blp.response(200, schemas.RatingSchema)
 @document_errors(403)
@@ -102,7 +102,7 @@ def rate_template(data, template_id: int):
             "updated_at": rating.updated_at, "rating_avg": template.rating_avg, "rating_count": template.rating_count}
 
 
-@blp.route("/templates/<int:template_id>/duplicate/", methods=["POST"])
+@blp.route("/templates/<id:template_id>/duplicate/", methods=["POST"])
 @blp.response(201, schemas.TemplateSchema)
 @login_required
 def duplicate_template(template_id: int):
@@ -169,7 +169,7 @@ def featured_templates(args):
     return paginate(discovery.featured_query(current_user()), args["page"], args["page_size"])
 
 
-@blp.route("/prompts/<int:template_id>/similar/", methods=["GET"])
+@blp.route("/prompts/<id:template_id>/similar/", methods=["GET"])
 @blp.arguments(schemas.SimilarQuerySchema, location="query")
 @blp.response(200, page_schema(schemas.TemplateListItemSchema))
 def similar_templates(args, template_id: int):

@@ -70,7 +70,7 @@ def ranked_page(query: TermQuery, filters: Filters, user: User | None, page: int
     results = []
     for hit in hits:
         template = by_id[hit.template_id]
-        template.search_score = round(hit.score, 6)
+        template.search_score = hit.score
         template.search_title, template.search_snippet = marks.get(hit.template_id, (None, None))
         results.append(template)
     return Page(results, total, page, page_size)

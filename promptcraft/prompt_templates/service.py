@@ -256,8 +256,8 @@ def versions(template_id: int, user: User | None) -> list[dict[str, Any]]:
     result, previous = [], None
     for row in rows:
         before = previous.content if previous else ""
-        diff = "".join(difflib.unified_diff(
-            before.splitlines(keepends=True), row.content.splitlines(keepends=True),
+        diff = "\n".join(difflib.unified_diff(
+            before.splitlines(), row.content.splitlines(), lineterm="",
             fromfile=f"v{previous.version}" if previous else "empty", tofile=f"v{row.version}",
         ))
         result.append({"version": row.version, "title": row.title, "content": row.content,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,6 +31,7 @@ EXPORT_FIELDS = ["id", "title", "description", "content", "variables", "category
                  "contributors", "is_public"]
 LIST_FIELDS = ("variables", "tags", "contributors")
 BATCH = 500
+LOCAL_ID = re.compile(r"^template-(\d+)$")
 
 
 class VariableRowSchema(ma.Schema):
@@ -143,13 +145,25 @@ def _source_ref(row_id: str, owner: User | None) -> str:
     return row_id if owner is None else f"{owner.id}:{row_id}"
 
 
+def _existing(row_id: str, source_ref: str, owner: User | None) -> Template | None:
+    """The template a row updates: by its id, or, for "template-<n>" ids that `export` writes
+    for templates made here, the importer's own template n."""
+    found = db.session.scalar(sa.select(Template).where(Template.source_ref == source_ref))
+    if found is None and (match := LOCAL_ID.match(row_id)):
+        candidate = db.session.get(Template, int(match.group(1)))
+        if candidate is not None and candidate.owner_id == (owner.id if owner else None):
+            found = candidate
+    return found
+
+
 def _import_one(row: dict[str, Any], owner: User | None, default_public: bool) -> str:
     data = ImportRowSchema().load(row)
     if data["is_public"] is None:
         data["is_public"] = default_public
-    data["source_ref"] = _source_ref(data.pop("id"), owner)
+    row_id = data.pop("id")
+    data["source_ref"] = _source_ref(row_id, owner)
     data["description"] = data.get("description") or ""
-    existing = db.session.scalar(sa.select(Template).where(Template.source_ref == data["source_ref"]))
+    existing = _existing(row_id, data["source_ref"], owner)
     if existing is None:
         service.build(data, owner)
         return "created"

@@ -50,7 +50,7 @@ def _detail_context(template, user) -> dict[str, Any]:
     }
 
 
-@bp.route("/library/<int:template_id>")
+@bp.route("/library/<id:template_id>")
 def detail(template_id: int):
     """A template: fill its variables and see the prompt live, copy, rate, versions, fork."""
     user = current_user()
@@ -59,7 +59,7 @@ def detail(template_id: int):
     return render_page("templates/detail.html", preview=preview, missing=missing, **_detail_context(template, user))
 
 
-@bp.route("/library/<int:template_id>/preview", methods=["POST"])
+@bp.route("/library/<id:template_id>/preview", methods=["POST"])
 def preview(template_id: int):
     """The prompt with the values typed so far (not counted as a use)."""
     template = service.get_template(template_id, current_user())
@@ -68,7 +68,7 @@ def preview(template_id: int):
     return render_page("templates/_preview.html", preview=text, missing=missing, template=template)
 
 
-@bp.route("/library/<int:template_id>/use", methods=["POST"])
+@bp.route("/library/<id:template_id>/use", methods=["POST"])
 def use(template_id: int):
     """Copying the filled-in prompt counts as a use when nothing required is missing."""
     values = {k.removeprefix("var_"): v for k, v in request.form.items() if k.startswith("var_")}
@@ -76,7 +76,7 @@ def use(template_id: int):
     return render_page("templates/_usage.html", template=template)
 
 
-@bp.route("/library/<int:template_id>/rate", methods=["POST"])
+@bp.route("/library/<id:template_id>/rate", methods=["POST"])
 @login_required
 def rate(template_id: int):
     """Rate from the detail page; the rating block is redrawn."""
@@ -87,7 +87,7 @@ def rate(template_id: int):
     return render_page("templates/detail.html", "rating", **_detail_context(template, user))
 
 
-@bp.route("/library/<int:template_id>/duplicate", methods=["POST"])
+@bp.route("/library/<id:template_id>/duplicate", methods=["POST"])
 @login_required
 def duplicate(template_id: int):
     """Fork into your library and open the copy for editing."""
@@ -96,7 +96,7 @@ def duplicate(template_id: int):
     return hx_redirect(url_for("templates_pages.edit", template_id=copy.id))
 
 
-@bp.route("/library/<int:template_id>", methods=["DELETE"])
+@bp.route("/library/<id:template_id>", methods=["DELETE"])
 @login_required
 def delete(template_id: int):
     """Delete your template."""
@@ -142,7 +142,7 @@ def create():
     return _form_page(None, form, 400)
 
 
-@bp.route("/library/<int:template_id>/edit", methods=["GET", "POST"])
+@bp.route("/library/<id:template_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(template_id: int):
     """Edit your template; changing its text records a new version."""

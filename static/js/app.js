@@ -10,3 +10,11 @@ document.addEventListener("click", (event) => {
     setTimeout(() => { button.textContent = label; }, 1500);
   });
 });
+
+// Keep shareable URLs short: GET requests drop empty fields (?q=x, not ?q=x&category=&tag=).
+document.addEventListener("htmx:configRequest", (event) => {
+  if (event.detail.verb !== "get" || !event.detail.formData) return;
+  const empty = [];
+  for (const [key, value] of event.detail.formData.entries()) if (value === "") empty.push(key);
+  empty.forEach((key) => event.detail.formData.delete(key));
+});

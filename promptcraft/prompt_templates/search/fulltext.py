@@ -5,9 +5,8 @@ perfect rating, so a popular template wins a close call but never buries a bette
 """
 from __future__ import annotations
 
-from markupsafe import Markup, escape
-
 import sqlalchemy as sa
+from markupsafe import Markup, escape
 
 from promptcraft.extensions import db
 from promptcraft.prompt_templates.models import Template

@@ -19,7 +19,7 @@ STOPWORDS = frozenset(
     nor not now of off on once only or other our ours ourselves out over own same she should so some such than
     that the their theirs them themselves then there these they this those through to too under until up very
     was we were what when where which while who whom why will with would you your yours yourself yourselves
-    also may might must shall us let like want act please use using used one two get make within without""".split()
+    also may might must shall us let like want act please use using used one two get make within without""".split()  # noqa: SIM905
 )
 
 
@@ -35,15 +35,25 @@ class TermQuery:
         """The SQLite FTS5 MATCH expression (each term quoted, so never parsed as syntax)."""
         parts = [f'"{term}"' for term in self.terms]
         if self.prefix_last and self.mode == "all":
-            parts[-1] += "*"
+            parts[-1] = f'"{typing_prefix(self.terms[-1])}"*'
         return (" OR " if self.mode == "any" else " ").join(parts)
 
     def tsquery(self) -> str:
         """The PostgreSQL to_tsquery expression."""
         parts = list(self.terms)
         if self.prefix_last and self.mode == "all":
-            parts[-1] += ":*"
+            parts[-1] = f"{typing_prefix(self.terms[-1])}:*"
         return (" | " if self.mode == "any" else " & ").join(parts)
+
+
+def typing_prefix(word: str) -> str:
+    """The part of a word still being typed that is safe to match as a prefix.
+
+    Both indexes store stems ("marketing" → "market"), so the typed "marketi" must not be
+    the prefix, or it would never match. Dropping up to three trailing letters (never below
+    four) stays inside the stem for common English suffixes.
+    """
+    return word if len(word) <= 4 else word[: max(4, len(word) - 3)]
 
 
 def words(text: str) -> list[str]:

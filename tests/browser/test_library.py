@@ -1,0 +1,92 @@
+"""The library in a real browser: search as you type, create, edit, render live, copy, rate."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import sign_in
+
+
+@pytest.fixture
+def seeded(app):
+    from promptcraft.extensions import db
+    from promptcraft.prompt_templates import service
+    from promptcraft.prompt_templates.seed import seed_categories
+
+    with app.app_context():
+        seed_categories()
+        for title, content, category in [
+            ("Email marketing campaign", "Plan an email marketing campaign for {{product}}.", "marketing"),
+            ("Code review checklist", "Review this {{language}} code for bugs: {{code}}", "coding"),
+            ("Cover letter writer", "Write a cover letter for the {{role}} role at {{company}}.", "career"),
+        ]:
+            service.build({"title": title, "content": content, "category": category, "tags": [category]}, None)
+        db.session.commit()
+
+
+def test_search_as_you_type_keeps_the_url_and_back_button(page, seeded):
+    page.goto("/library")
+    expect(page.locator("#result-count")).to_contain_text("3 templates")
+    page.fill("#q", "email marke")
+    expect(page.locator("#result-count")).to_contain_text("1 template for “email marke”")
+    expect(page.locator(".template-card mark").first).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/library\?q=email(\+|%20)marke$"))
+    page.fill("#q", "cover")
+    expect(page.locator(".template-card h2")).to_have_text(["Cover letter writer"])
+    page.select_option("#category", "coding")
+    expect(page.locator("#no-results")).to_be_visible()
+    page.go_back()
+    expect(page.locator(".template-card h2")).to_have_text(["Cover letter writer"])
+    expect(page).to_have_url(re.compile(r"q=cover"))
+    shared = page.url
+    page.goto(shared)  # a shared link opens the same search
+    expect(page.locator("#q")).to_have_value("cover")
+    expect(page.locator(".template-card h2")).to_have_text(["Cover letter writer"])
+
+
+def test_render_live_and_copy_counts_a_use(page, seeded):
+    page.goto("/library")
+    page.click("text=Cover letter writer")
+    expect(page.locator("#missing-variables")).to_contain_text("role")
+    page.fill("#var_role", "data engineer")
+    page.fill("#var_company", "Acme")
+    expect(page.locator("#rendered-text")).to_have_text("Write a cover letter for the data engineer role at Acme.")
+    expect(page.locator("#missing-variables")).to_have_count(0)
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.click("#copy")
+    expect(page.locator("#usage-count")).to_have_text("1 use")
+
+
+def test_create_edit_and_rate(page, seeded, user, make_user):
+    sign_in(page, user)
+    page.goto("/library/new")
+    page.fill("#title", "Meeting summary")
+    page.fill("#content", "Summarise {{notes}} for {{audience}}.")
+    expect(page.locator(".variable-row")).to_have_count(2)
+    page.fill("#tags", "bad/tag")
+    page.click("#template-form button[type=submit]")
+    expect(page.locator("#field-tags .error")).to_contain_text("not a valid tag")
+    page.fill("input[name=var_audience_default]", "the team")
+    page.select_option("#category", "productivity")
+    page.fill("#tags", "meetings, notes")
+    page.click("#template-form button[type=submit]")
+    expect(page.locator("#template-title")).to_have_text("Meeting summary")
+    expect(page.locator("#rendered-text")).to_contain_text("for the team.")
+
+    page.click("#edit")
+    page.fill("#content", "Summarise {{notes}} in five bullets for {{audience}}.")
+    page.fill("#version_note", "Bullets")
+    page.click("#template-form button[type=submit]")
+    expect(page.locator("#template-content")).to_contain_text("five bullets")
+    expect(page.locator("#versions details")).to_have_count(2)
+    expect(page.locator("#versions details[data-version='2'] .add")).to_contain_text("five bullets")
+
+    template_url = page.url
+    page.context.clear_cookies()
+    sign_in(page, make_user(username="bob", email="bob@example.test"))
+    page.goto(template_url)
+    page.click("button[aria-label='Rate 4 out of 5']")
+    expect(page.locator("#rating-summary")).to_contain_text("4.0 from 1 rating")
+    expect(page.locator("#my-rating")).to_contain_text("4/5")

@@ -1,0 +1,120 @@
+"""The search service: relevance, prefixes, filters, highlights, safety, freshness, similar, intent."""
+from __future__ import annotations
+
+import pytest
+
+from promptcraft.auth.models import User
+from promptcraft.prompt_templates import discovery
+from promptcraft.prompt_templates import service as templates
+from promptcraft.prompt_templates.search import parse
+
+
+def titles(page):
+    return [t.title for t in page.results]
+
+
+def test_relevance_puts_the_best_match_first(db, library, make_template):
+    make_template(None, title="Linux Terminal", content="Act as a linux terminal and reply with its output.",
+                  category="coding", tags=["linux"])
+    make_template(None, title="Poem about terminals", content="Write a poem; mention a bus terminal once.",
+                  category="creative-writing", tags=["poetry"])
+    page = discovery.list_templates(None, q="linux terminal")
+    assert page.results[0].title == "Linux Terminal"
+    assert "Poem about terminals" not in titles(page)  # every word must match
+
+
+def test_last_word_matches_as_a_prefix_while_typing(db, make_template):
+    make_template(None, title="Email marketing plan", content="Plan an email marketing campaign for {{product}}.")
+    assert titles(discovery.list_templates(None, q="email marketi")) == ["Email marketing plan"]
+    assert titles(discovery.list_templates(None, q="email market")) == ["Email marketing plan"]
+    assert titles(discovery.list_templates(None, q="email marketi ")) == []  # a finished word is a word
+
+
+def test_filters_combine_with_the_query(db, make_template):
+    make_template(None, title="Review Python code", content="Review this code.", category="coding",
+                  tags=["python", "code-review"])
+    make_template(None, title="Review Go code", content="Review this code.", category="coding", tags=["go"])
+    make_template(None, title="Review an essay", content="Review this essay.", category="writing", tags=["python"])
+    found = discovery.list_templates(None, q="review", filters=discovery.Filters(category="coding", tag="python"))
+    assert titles(found) == ["Review Python code"]
+    assert found.count == 1
+
+
+def test_usage_and_rating_break_near_ties(db, library, make_template):
+    plain = make_template(None, title="Meeting notes summary", content="Summarise the meeting notes.")
+    popular = make_template(None, title="Meeting notes summary", content="Summarise the meeting notes.")
+    for _ in range(30):
+        templates.record_usage(db.session.get(templates.Template, popular), None, "render")
+    results = discovery.list_templates(None, q="meeting notes").results
+    assert [t.id for t in results[:2]] == [popular, plain]
+    assert results[0].search_score > results[1].search_score
+
+
+def test_snippets_mark_matches_and_escape_user_text(db, make_template):
+    make_template(None, title="<script>alert(1)</script> prompt", content="Explain <b>recursion</b> to a child.")
+    hit = discovery.list_templates(None, q="recursion").results[0]
+    assert "<mark>recursion</mark>" in hit.search_snippet
+    assert "<b>" not in hit.search_snippet  # escaped (SQLite) or dropped as markup (PostgreSQL)
+    assert "<script>" not in str(hit.search_title)
+
+
+@pytest.mark.parametrize("text", [
+    'AND OR NOT', '"unbalanced', "((( ))", "NEAR(a b, 2)", "title:foo", "a* -b +c", "'; DROP TABLE templates; --",
+    "\x00\x01", "emoji 🙂 prompts", "x" * 5000, "word " * 1200, "^*:&|!<>", "日本語",
+])
+def test_any_text_is_a_safe_query(db, make_template, text):
+    make_template(None, title="AND OR review", content="Review (the) code: NEAR title:foo \"quoted\" 🙂")
+    page = discovery.list_templates(None, q=text)
+    assert page.count >= 0 and isinstance(page.results, list)
+
+
+def test_index_follows_every_write(db, user, make_template):
+    me = db.session.get(User, user.id)
+    template_id = make_template(user, title="Quarterly board update")
+    assert titles(discovery.list_templates(me, q="quarterly")) == ["Quarterly board update"]
+    templates.update_template(template_id, me, {"title": "Annual investor letter", "tags": ["finance"]})
+    assert titles(discovery.list_templates(me, q="quarterly")) == []
+    assert titles(discovery.list_templates(me, q="investor")) == ["Annual investor letter"]
+    assert titles(discovery.list_templates(me, q="finance")) == ["Annual investor letter"]
+    templates.delete_template(template_id, me)
+    assert titles(discovery.list_templates(me, q="investor")) == []
+
+
+def test_private_templates_only_show_to_their_owner(db, user, make_user, make_template):
+    make_template(user, title="Secret launch plan", is_public=False)
+    other = db.session.get(User, make_user(username="bob", email="bob@example.test").id)
+    assert titles(discovery.list_templates(db.session.get(User, user.id), q="launch")) == ["Secret launch plan"]
+    assert titles(discovery.list_templates(other, q="launch")) == []
+    assert titles(discovery.list_templates(None, q="launch")) == []
+
+
+def test_search_can_be_sorted_by_something_else(db, make_template):
+    a = make_template(None, title="Cover letter A", content="Write a cover letter.")
+    b = make_template(None, title="Cover letter B", content="Write a cover letter.")
+    page = discovery.list_templates(None, q="cover letter", ordering="-title")
+    assert [t.id for t in page.results] == [b, a]
+
+
+def test_similar_uses_the_templates_own_words(db, library, make_template):
+    first = make_template(None, title="SQL query optimizer", content="Optimize this SQL query: {{query}}",
+                          category="data-analysis", tags=["sql"])
+    make_template(None, title="SQL query explainer", content="Explain what this SQL query does: {{query}}",
+                  category="data-analysis", tags=["sql"])
+    similar = discovery.similar(first, None)
+    assert first not in [t.id for t in similar]
+    assert similar[0].title == "SQL query explainer"
+
+
+def test_intent_votes_with_the_nearest_templates(db, library):
+    result = discovery.detect_intent("Translate this paragraph from English into French and Spanish", None)
+    assert result["category"] == "language"
+    assert 0 < result["confidence"] <= 1
+    assert result["templates"]
+
+
+def test_parse_keeps_only_words():
+    query = parse('find "python" (code) review*')
+    assert query.terms == ("find", "python", "code", "review")
+    assert query.fts5() == '"find" "python" "code" "revi"*'
+    assert query.tsquery() == "find & python & code & revi:*"
+    assert parse("   ") is None and parse("!!!") is None
