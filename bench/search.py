@@ -1,0 +1,247 @@
+"""Search speed at 15,000, 60,000 and 150,000 templates, on SQLite and PostgreSQL.
+
+For each library size it prints p50/p95 (ms) of
+  - search        : a ranked full-text query with highlights (the library's search box)
+  - filtered list : category + tag filters with a sort, no text
+  - similar       : "more like this" for a template
+each at the service level and through the Flask test client (the JSON API), beside the
+baseline of a plain LIKE scan over the same rows (every word must appear, most used first).
+Figures are written to bench/results/search.json.
+
+Usage:  .venv/bin/python bench/search.py [--sizes 15000,60000,150000] [--backends sqlite,postgresql]
+PostgreSQL: BENCH_POSTGRES_URL (default postgresql://postgres@127.0.0.1:5432/bench_search; created if missing).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import sqlalchemy as sa  # noqa: E402
+from flask_migrate import upgrade  # noqa: E402
+
+from promptcraft import create_app  # noqa: E402
+from promptcraft.extensions import db  # noqa: E402
+from promptcraft.prompt_templates import discovery  # noqa: E402
+from promptcraft.prompt_templates.models import Category, Template, TemplateTag  # noqa: E402
+from promptcraft.prompt_templates.seed import DATA_DIR, seed_categories  # noqa: E402
+
+QUERIES = [
+    "python code review", "email marketing campaign", "summarize research paper", "cover letter",
+    "linux terminal", "translate english", "sql query", "blog post seo", "portrait photo",
+    "unit tests", "job interview", "business plan", "travel itinerary", "marketing", "debug",
+    "explain like", "product description", "meal plan", "legal contract", "data visualization",
+]
+FILTERS = [("coding", "python"), ("marketing", "email"), ("career", None), ("image-generation", None),
+           ("data-analysis", "sql"), (None, "writing")]
+AUDIENCES = ["beginners", "executives", "students", "engineers", "marketers", "teachers", "researchers",
+             "startups", "nonprofits", "freelancers", "designers", "analysts", "parents", "doctors"]
+STYLES = ["concise", "detailed", "friendly", "formal", "playful", "rigorous", "step-by-step", "visual"]
+CONSTRAINTS = [
+    "Keep the answer under 300 words.", "Use a numbered list.", "End with three follow-up questions.",
+    "Cite your assumptions explicitly.", "Write in plain English without jargon.", "Include one worked example.",
+    "Format the result as a Markdown table.", "Offer two alternative versions.",
+]
+RUNS = 3
+
+
+def percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    index = max(0, min(len(ordered) - 1, round(pct / 100 * len(ordered) + 0.5) - 1))
+    return ordered[index]
+
+
+def summary(samples: list[float]) -> dict[str, float]:
+    return {"p50_ms": round(statistics.median(samples), 2), "p95_ms": round(percentile(samples, 95), 2),
+            "n": len(samples)}
+
+
+def bundled() -> list[dict]:
+    lines = (DATA_DIR / "prompts.jsonl").read_text(encoding="utf-8").split("\n")
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+def variant(base: dict, k: int, rng: random.Random) -> dict:
+    """A plausible neighbour of a bundled template: same task, another audience, style and constraint."""
+    if k == 0:
+        return base
+    audience, style = AUDIENCES[k % len(AUDIENCES)], STYLES[(k // len(AUDIENCES)) % len(STYLES)]
+    constraint = CONSTRAINTS[rng.randrange(len(CONSTRAINTS))]
+    return {
+        **base,
+        "title": f"{base['title']} ({style}, for {audience})"[:200],
+        "description": f"{base.get('description') or base['title']} Tuned for {audience}; {style} tone.",
+        "content": f"You are helping {audience}. Be {style}.\n\n{base['content']}\n\n{constraint}",
+        "tags": (base["tags"] + [audience])[:5],
+    }
+
+
+def load(app, target: int, rows: list[dict], state: dict) -> None:
+    """Grow the library to `target` templates with bulk inserts (the search index fills itself)."""
+    with app.app_context():
+        categories = dict(db.session.execute(sa.select(Category.slug, Category.id)).all())
+        rng = random.Random(7)
+        batch, tags = [], []
+        next_id = state.get("next_id", 1)
+        while next_id <= target:
+            base = rows[(next_id - 1) % len(rows)]
+            item = variant(base, (next_id - 1) // len(rows), rng)
+            batch.append({
+                "id": next_id, "owner_id": None, "title": item["title"], "description": item.get("description") or "",
+                "content": item["content"], "variables": [{"name": v["name"], "description": "", "default": None,
+                                                           "required": True} for v in item["variables"]],
+                "tags": item["tags"], "category_id": categories.get(item["category"]), "is_public": True,
+                "is_featured": False, "usage_count": rng.randrange(0, 200), "rating_avg": round(rng.uniform(0, 5), 2),
+                "rating_count": rng.randrange(0, 40), "version": 1, "source": "bench", "source_ref": None,
+                "license": item["license"], "contributors": [], "forked_from_id": None,
+            })
+            tags += [{"template_id": next_id, "tag": t} for t in dict.fromkeys(item["tags"])]
+            next_id += 1
+            if len(batch) == 2000:
+                db.session.execute(sa.insert(Template), batch)
+                db.session.execute(sa.insert(TemplateTag), tags)
+                db.session.commit()
+                batch, tags = [], []
+        if batch:
+            db.session.execute(sa.insert(Template), batch)
+            db.session.execute(sa.insert(TemplateTag), tags)
+            db.session.commit()
+        state["next_id"] = next_id
+        if db.engine.dialect.name == "postgresql":
+            db.session.execute(sa.text("ANALYZE"))
+        else:
+            db.session.execute(sa.text("ANALYZE"))
+            db.session.execute(sa.text("INSERT INTO templates_fts(templates_fts) VALUES ('optimize')"))
+        db.session.commit()
+
+
+def like_scan(query: str) -> list[int]:
+    """The baseline: every word somewhere in title, description or content; most used first."""
+    stmt = sa.select(Template.id).where(Template.is_public.is_(True))
+    for word in query.split():
+        pattern = f"%{word}%"
+        stmt = stmt.where(sa.or_(Template.title.ilike(pattern), Template.description.ilike(pattern),
+                                 Template.content.ilike(pattern)))
+    return list(db.session.scalars(stmt.order_by(Template.usage_count.desc()).limit(20)))
+
+
+def timed(fn) -> float:
+    started = time.perf_counter()
+    fn()
+    return (time.perf_counter() - started) * 1000
+
+
+def measure(app, size: int) -> dict:
+    rng = random.Random(size)
+    result: dict[str, dict] = {}
+    with app.app_context():
+        ids = list(db.session.scalars(sa.select(Template.id).order_by(sa.func.random()).limit(20)))
+        samples: dict[str, list[float]] = {k: [] for k in (
+            "search_service", "filtered_service", "similar_service", "like_scan")}
+        for _ in range(RUNS):
+            for query in QUERIES:
+                samples["search_service"].append(timed(lambda q=query: discovery.list_templates(None, q=q)))
+                samples["like_scan"].append(timed(lambda q=query: like_scan(q)))
+                db.session.remove()
+            for category, tag in FILTERS:
+                filters = discovery.Filters(category=category, tag=tag)
+                ordering = rng.choice(["-usage", "-rating", "-created", "title"])
+                samples["filtered_service"].append(timed(
+                    lambda f=filters, o=ordering: discovery.list_templates(None, filters=f, ordering=o)))
+            for template_id in ids:
+                samples["similar_service"].append(timed(lambda t=template_id: discovery.similar(t, None)))
+            db.session.remove()
+    client = app.test_client()
+    http: dict[str, list[float]] = {"search_http": [], "filtered_http": [], "similar_http": []}
+    for _ in range(RUNS):
+        for query in QUERIES:
+            http["search_http"].append(timed(lambda q=query: client.get("/api/v2/templates/", query_string={"q": q})))
+        for category, tag in FILTERS:
+            params = {k: v for k, v in {"category": category, "tag": tag, "ordering": "-usage"}.items() if v}
+            http["filtered_http"].append(timed(lambda p=params: client.get("/api/v2/templates/", query_string=p)))
+        for template_id in ids:
+            http["similar_http"].append(timed(lambda t=template_id: client.get(f"/api/v2/prompts/{t}/similar/")))
+    for name, values in {**samples, **http}.items():
+        result[name] = summary(values)
+    result["speedup_vs_like_p50"] = round(result["like_scan"]["p50_ms"] / result["search_service"]["p50_ms"], 1)
+    result["speedup_vs_like_p95"] = round(result["like_scan"]["p95_ms"] / result["search_service"]["p95_ms"], 1)
+    return result
+
+
+def make_app(backend: str, workdir: Path):
+    if backend == "sqlite":
+        url = f"sqlite:///{workdir / 'bench.db'}"
+    else:
+        url = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/bench_search")
+        admin = sa.create_engine(url.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://") + "/postgres",
+                                 isolation_level="AUTOCOMMIT")
+        name = url.rsplit("/", 1)[1]
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
+            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        admin.dispose()
+        url = url.replace("postgresql://", "postgresql+psycopg://")
+    app = create_app("testing", {
+        "SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False, "LOG_LEVEL": "WARNING"})
+    with app.app_context():
+        upgrade()
+        seed_categories()
+    return app
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="15000,60000,150000")
+    parser.add_argument("--backends", default="sqlite,postgresql")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    rows = bundled()
+    report: dict = {"sizes": sizes, "queries": QUERIES, "runs_per_query": RUNS, "backends": {}}
+    for backend in args.backends.split(","):
+        with tempfile.TemporaryDirectory() as tmp:
+            app = make_app(backend, Path(tmp))
+            state: dict = {}
+            report["backends"][backend] = {}
+            for size in sizes:
+                started = time.perf_counter()
+                load(app, size, rows, state)
+                print(f"[{backend}] {size} templates loaded in {time.perf_counter() - started:.0f}s", flush=True)
+                figures = measure(app, size)
+                report["backends"][backend][str(size)] = figures
+                print_table(backend, size, figures)
+            first, last = str(sizes[0]), str(sizes[-1])
+            by_size = report["backends"][backend]
+            report["backends"][backend]["scaling_search_p95"] = round(
+                by_size[last]["search_service"]["p95_ms"] / by_size[first]["search_service"]["p95_ms"], 2)
+            report["backends"][backend]["scaling_search_http_p95"] = round(
+                by_size[last]["search_http"]["p95_ms"] / by_size[first]["search_http"]["p95_ms"], 2)
+            print(f"[{backend}] p95 {last} / p95 {first}: service ×{by_size['scaling_search_p95']}, "
+                  f"HTTP ×{by_size['scaling_search_http_p95']}\n", flush=True)
+            with app.app_context():
+                db.engine.dispose()
+    out = ROOT / "bench" / "results" / "search.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=2) + "\n")
+    print(f"wrote {out.relative_to(ROOT)}")
+
+
+def print_table(backend: str, size: int, figures: dict) -> None:
+    print(f"  {'measure':<20}{'p50 ms':>10}{'p95 ms':>10}")
+    for name in ("search_service", "search_http", "filtered_service", "filtered_http", "similar_service",
+                 "similar_http", "like_scan"):
+        print(f"  {name:<20}{figures[name]['p50_ms']:>10.2f}{figures[name]['p95_ms']:>10.2f}")
+    print(f"  search vs LIKE scan: ×{figures['speedup_vs_like_p50']} at p50, ×{figures['speedup_vs_like_p95']} at p95",
+          flush=True)
+
+
+if __name__ == "__main__":
+    main()
