@@ -74,7 +74,7 @@ class SavedPrompt(Owned, db.Model):
         sa.ForeignKey("saved_prompts.id", ondelete="SET NULL"), index=True
     )
 
-    owner: Mapped[User] = relationship(lazy="joined")
+    owner: Mapped[User] = relationship()  # joined-loaded where shown: the public listing
 
     @property
     def owner_name(self) -> str:

@@ -131,6 +131,8 @@ class Partial(ma.Schema):
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("partial", True)
         super().__init__(**kwargs)
+        for field in self.fields.values():  # defaults never apply to a PATCH: do not document them
+            field.load_default = ma.missing
 
 
 class DeleteQuerySchema(ma.Schema):

@@ -230,3 +230,12 @@ def test_thread_trash_and_restore_move_its_iterations_together(db, user):
     service.restore_thread(user.id, thread.id)
     assert service.get_iteration(user.id, iteration.id).is_active
     assert service.get_thread(user.id, thread.id).iteration_count == 1
+
+
+def test_a_thread_moved_to_another_prompt_takes_its_iterations_along(db, user):
+    thread = service.create_thread(user.id, {"title": "T", "saved_prompt_id": _saved(user).id})
+    iteration = service.add_iteration(user.id, thread.id, {"prompt": "p"})
+    target = _saved(user, title="Other")
+    service.update_thread(user.id, thread.id, {"saved_prompt_id": target.id})
+    assert service.get_iteration(user.id, iteration.id).saved_prompt_id == target.id
+    assert [i.id for i in service.list_iterations(user.id, saved_prompt_id=target.id).results] == [iteration.id]

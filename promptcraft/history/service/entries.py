@@ -94,6 +94,7 @@ def count_entries(user_id: uuid.UUID) -> int:
 
 
 def get_entry(user_id: uuid.UUID, entry_id: int) -> PromptHistory:
+    """One live entry of the user; 404 for trashed ones and everyone else's."""
     return owned(PromptHistory, user_id, entry_id, WHAT)
 
 
@@ -108,6 +109,7 @@ def update_entry(user_id: uuid.UUID, entry_id: int, changes: dict[str, Any]) -> 
 
 
 def toggle_entry_favorite(user_id: uuid.UUID, entry_id: int) -> PromptHistory:
+    """Star or unstar a live entry."""
     entry = owned(PromptHistory, user_id, entry_id, WHAT)
     entry.is_favorite = not entry.is_favorite
     db.session.commit()

@@ -118,6 +118,7 @@ def list_iterations(
 
 
 def get_iteration(user_id: uuid.UUID, iteration_id: int) -> PromptIteration:
+    """One live iteration of the user; 404 otherwise."""
     return owned(PromptIteration, user_id, iteration_id, WHAT)
 
 
@@ -130,6 +131,7 @@ def update_iteration(user_id: uuid.UUID, iteration_id: int, changes: dict[str, A
 
 
 def toggle_bookmark(user_id: uuid.UUID, iteration_id: int) -> PromptIteration:
+    """Bookmark a live iteration, or remove its bookmark."""
     iteration = owned(PromptIteration, user_id, iteration_id, WHAT)
     iteration.is_bookmarked = not iteration.is_bookmarked
     db.session.commit()

@@ -5,6 +5,7 @@ import uuid
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy import orm
 
 from promptcraft.auth.models import User
 from promptcraft.db_types import utcnow
@@ -72,8 +73,8 @@ def list_public(
     page_size: int = 20,
 ) -> Page:
     """Everyone's public saved prompts (not in the trash, owners still active): read-only."""
-    stmt = sa.select(SavedPrompt).where(SavedPrompt.is_public, SavedPrompt.deleted_at.is_(None),
-                                        SavedPrompt.owner.has(User.is_active))
+    stmt = (sa.select(SavedPrompt).options(orm.joinedload(SavedPrompt.owner))
+            .where(SavedPrompt.is_public, SavedPrompt.deleted_at.is_(None), SavedPrompt.owner.has(User.is_active)))
     if q:
         stmt = stmt.where(matching(q, SavedPrompt.title, SavedPrompt.description, SavedPrompt.content))
     if category is not None:
@@ -82,6 +83,7 @@ def list_public(
 
 
 def get_saved(user_id: uuid.UUID, prompt_id: int) -> SavedPrompt:
+    """One live saved prompt of the user; 404 for trashed ones and everyone else's (public or not)."""
     return owned(SavedPrompt, user_id, prompt_id, WHAT)
 
 
@@ -96,6 +98,7 @@ def update_saved(user_id: uuid.UUID, prompt_id: int, changes: dict[str, Any]) ->
 
 
 def toggle_saved_favorite(user_id: uuid.UUID, prompt_id: int) -> SavedPrompt:
+    """Star or unstar a live saved prompt."""
     prompt = owned(SavedPrompt, user_id, prompt_id, WHAT)
     prompt.is_favorite = not prompt.is_favorite
     db.session.commit()

@@ -51,13 +51,17 @@ def list_threads(
 
 
 def get_thread(user_id: uuid.UUID, thread_id: int) -> PromptThread:
+    """One live thread of the user (its live iterations load with it); 404 otherwise."""
     return owned(PromptThread, user_id, thread_id, WHAT)
 
 
 def update_thread(user_id: uuid.UUID, thread_id: int, changes: dict[str, Any]) -> PromptThread:
-    """Rename a thread or change its saved prompt (400 for an unknown one)."""
+    """Rename a thread or change its saved prompt (400 for an unknown one); its iterations follow the prompt."""
     thread = owned(PromptThread, user_id, thread_id, WHAT)
     _check_prompt(user_id, changes)
+    if "saved_prompt_id" in changes and changes["saved_prompt_id"] != thread.saved_prompt_id:
+        db.session.execute(sa.update(PromptIteration).where(PromptIteration.thread_id == thread.id)
+                           .values(saved_prompt_id=changes["saved_prompt_id"]))
     apply_changes(thread, changes, EDITABLE)
     db.session.commit()
     return thread
