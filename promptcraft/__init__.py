@@ -24,6 +24,7 @@ def create_app(config: type[Config] | str | None = None, overrides: dict[str, An
     configure_logging(app)
     register_extensions(app)
     register_blueprints(app)
+    register_listeners(app)
     register_error_handlers(app)
     register_cli(app)
     register_templating(app)
@@ -64,15 +65,26 @@ def register_blueprints(app: Flask) -> None:
     from promptcraft.core.api import blp as core_api
     from promptcraft.core.views import bp as core_pages
     from promptcraft.extensions import api
+    from promptcraft.history.api import blp as history_api
+    from promptcraft.history.views import bp as history_pages
     from promptcraft.prompt_templates.api import blp as templates_api
     from promptcraft.prompt_templates.views import bp as templates_pages
 
     api.register_blueprint(core_api)  # /health/, /metrics, /api/v2/core/, /api/v2/status/
     api.register_blueprint(auth_api)  # /api/v2/auth/
     api.register_blueprint(templates_api)  # /api/v2/templates/, template-categories/, search/, intent/, prompts/
+    api.register_blueprint(history_api)  # /api/v2/history/
     app.register_blueprint(core_pages)  # /, /performance
     app.register_blueprint(auth_pages)  # /login, /register, /profile, ...
     app.register_blueprint(templates_pages)  # /library, /categories
+    app.register_blueprint(history_pages)  # /history, /saved-prompts
+
+
+def register_listeners(app: Flask) -> None:
+    """Connect each domain's signal receivers (cross-domain effects go through signals)."""
+    from promptcraft.history import listeners as history_listeners
+
+    history_listeners.connect()  # "prompts" in the profile statistics
 
 
 def register_error_handlers(app: Flask) -> None:

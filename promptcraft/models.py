@@ -1,5 +1,6 @@
 """Every domain's models, imported in one place so that Alembic sees the whole schema."""
 from promptcraft.auth.models import ApiKey, RefreshToken, RevokedToken, SocialAccount, TokenFamily, User
+from promptcraft.history.models import PromptHistory, PromptIteration, PromptThread, SavedPrompt
 from promptcraft.prompt_templates.models import (
     Category,
     Template,
@@ -12,4 +13,5 @@ from promptcraft.prompt_templates.models import (
 __all__ = [
     "ApiKey", "RefreshToken", "RevokedToken", "SocialAccount", "TokenFamily", "User",
     "Category", "Template", "TemplateRating", "TemplateTag", "TemplateUsage", "TemplateVersion",
+    "PromptHistory", "PromptIteration", "PromptThread", "SavedPrompt",
 ]

@@ -23,3 +23,7 @@ templates_searched = _signals.signal("templates-searched")
 # Queries, not events: receivers return a dict of figures about the user (sender = user id),
 # merged into the profile statistics, so auth never imports the domains that own them.
 user_stats_requested = _signals.signal("user-stats-requested")
+
+# A prompt run was written to the user's history (sender = user id; entry_id, source,
+# template_id, tokens_used, cost as keyword arguments).
+prompt_recorded = _signals.signal("prompt-recorded")
