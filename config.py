@@ -4,6 +4,7 @@
 """
 from __future__ import annotations
 
+import json
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -119,9 +120,41 @@ class Config:
     DEEPSEEK_API_KEY = env("DEEPSEEK_API_KEY")
     DEEPSEEK_BASE_URL = env("DEEPSEEK_BASE_URL", "https://api.deepseek.com")
     DEEPSEEK_MODEL = env("DEEPSEEK_MODEL", "deepseek-v4-flash")
+    DEEPSEEK_MODELS = env_list("DEEPSEEK_MODELS", "deepseek-v4-flash,deepseek-v4-pro")
     OPENAI_COMPATIBLE_BASE_URL = env("OPENAI_COMPATIBLE_BASE_URL")
     OPENAI_COMPATIBLE_API_KEY = env("OPENAI_COMPATIBLE_API_KEY")
     OPENAI_COMPATIBLE_MODEL = env("OPENAI_COMPATIBLE_MODEL")
+    AI_CONNECT_TIMEOUT_SECONDS = env_float("AI_CONNECT_TIMEOUT_SECONDS", 5.0)
+    AI_RETRIES = env_int("AI_RETRIES", 1)  # per provider, before the first byte only
+    AI_KEEPALIVE_SECONDS = env_float("AI_KEEPALIVE_SECONDS", 2.0)  # also bounds how soon a gone client is noticed
+    LOCAL_ENGINE_CHUNK_DELAY = env_float("LOCAL_ENGINE_CHUNK_DELAY", 0.012)  # seconds between streamed words
+    # Daily allowance per user when no plan says otherwise (billing plans override it).
+    AI_DAILY_REQUESTS = env_int("AI_DAILY_REQUESTS", 200)
+    AI_DAILY_TOKENS = env_int("AI_DAILY_TOKENS", 200_000)
+    CHAT_HISTORY_TOKEN_BUDGET = env_int("CHAT_HISTORY_TOKEN_BUDGET", 6000)
+    # USD per million tokens, by the day a price took effect (the latest row on or before a
+    # call's date applies). Keep it in step with the providers' pricing pages; AI_PRICES_JSON
+    # (a JSON list of the same rows) replaces it without a code change.
+    AI_PRICES = json.loads(env("AI_PRICES_JSON", "null") or "null") or [
+        {"model": "deepseek-chat", "from": "2024-12-26", "input_cache_hit": 0.014, "input_cache_miss": 0.14,
+         "output": 0.28},
+        {"model": "deepseek-chat", "from": "2025-02-09", "input_cache_hit": 0.07, "input_cache_miss": 0.27,
+         "output": 1.10},
+        {"model": "deepseek-reasoner", "from": "2025-01-20", "input_cache_hit": 0.14, "input_cache_miss": 0.55,
+         "output": 2.19},
+        {"model": "deepseek-chat", "from": "2025-09-05", "input_cache_hit": 0.07, "input_cache_miss": 0.56,
+         "output": 1.68},
+        {"model": "deepseek-reasoner", "from": "2025-09-05", "input_cache_hit": 0.07, "input_cache_miss": 0.56,
+         "output": 1.68},
+        {"model": "deepseek-chat", "from": "2025-09-29", "input_cache_hit": 0.028, "input_cache_miss": 0.28,
+         "output": 0.42},
+        {"model": "deepseek-reasoner", "from": "2025-09-29", "input_cache_hit": 0.028, "input_cache_miss": 0.28,
+         "output": 0.42},
+        {"model": "deepseek-v4-flash", "from": "2026-07-24", "input_cache_hit": 0.028, "input_cache_miss": 0.28,
+         "output": 0.42},
+        {"model": "deepseek-v4-pro", "from": "2026-07-24", "input_cache_hit": 0.14, "input_cache_miss": 1.40,
+         "output": 2.80},
+    ]
 
     # OpenAPI (flask-smorest + apispec); Swagger UI is served from vendored files.
     API_TITLE = "PromptCraft API"
@@ -157,6 +190,8 @@ class TestingConfig(Config):
     CORS_ORIGINS = ["http://frontend.test"]
     METRICS_TOKEN = "test-metrics-token"
     AI_PROVIDERS = ["local"]
+    AI_RETRIES = 0
+    LOCAL_ENGINE_CHUNK_DELAY = 0.0
     OAUTH_PROVIDERS: dict = {}
 
 

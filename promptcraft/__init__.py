@@ -33,6 +33,7 @@ def create_app(config: type[Config] | str | None = None, overrides: dict[str, An
 
 def register_extensions(app: Flask) -> None:
     from promptcraft import models  # noqa: F401  (the whole schema, for Alembic)
+    from promptcraft.ai import extension as ai
     from promptcraft.auth import identity, social
     from promptcraft.core import monitoring
     from promptcraft.database import engine_options
@@ -57,9 +58,11 @@ def register_extensions(app: Flask) -> None:
     )
     api.init_app(app)
     social.init_app(app)
+    ai.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
+    from promptcraft.ai.api import blp as ai_api
     from promptcraft.auth.api import blp as auth_api
     from promptcraft.auth.views import bp as auth_pages
     from promptcraft.core.api import blp as core_api
@@ -74,6 +77,7 @@ def register_blueprints(app: Flask) -> None:
     api.register_blueprint(auth_api)  # /api/v2/auth/
     api.register_blueprint(templates_api)  # /api/v2/templates/, template-categories/, search/, intent/, prompts/
     api.register_blueprint(history_api)  # /api/v2/history/
+    api.register_blueprint(ai_api)  # /api/v2/ai/
     app.register_blueprint(core_pages)  # /, /performance
     app.register_blueprint(auth_pages)  # /login, /register, /profile, ...
     app.register_blueprint(templates_pages)  # /library, /categories

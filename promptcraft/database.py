@@ -11,6 +11,8 @@ def engine_options(config: dict) -> dict:
         # Greenlets share one process: the pool is sized for concurrent requests, not cores.
         options.setdefault("pool_size", config["DB_POOL_SIZE"])
         options.setdefault("max_overflow", config["DB_MAX_OVERFLOW"])
+        # Dates are UTC days everywhere (usage per day, quotas), whatever the server's zone.
+        options.setdefault("connect_args", {"options": "-c timezone=utc"})
     return options
 
 

@@ -1,4 +1,5 @@
 """Every domain's models, imported in one place so that Alembic sees the whole schema."""
+from promptcraft.ai.models import AIUsage
 from promptcraft.auth.models import ApiKey, RefreshToken, RevokedToken, SocialAccount, TokenFamily, User
 from promptcraft.history.models import PromptHistory, PromptIteration, PromptThread, SavedPrompt
 from promptcraft.prompt_templates.models import (
@@ -11,6 +12,7 @@ from promptcraft.prompt_templates.models import (
 )
 
 __all__ = [
+    "AIUsage",
     "ApiKey", "RefreshToken", "RevokedToken", "SocialAccount", "TokenFamily", "User",
     "Category", "Template", "TemplateRating", "TemplateTag", "TemplateUsage", "TemplateVersion",
     "PromptHistory", "PromptIteration", "PromptThread", "SavedPrompt",

@@ -20,6 +20,8 @@ template_used = _signals.signal("template-used")
 template_viewed = _signals.signal("template-viewed")
 templates_searched = _signals.signal("templates-searched")
 
+ai_call_finished = _signals.signal("ai-call-finished")
+
 # Queries, not events: receivers return a dict of figures about the user (sender = user id),
 # merged into the profile statistics, so auth never imports the domains that own them.
 user_stats_requested = _signals.signal("user-stats-requested")
@@ -27,3 +29,6 @@ user_stats_requested = _signals.signal("user-stats-requested")
 # A prompt run was written to the user's history (sender = user id; entry_id, source,
 # template_id, tokens_used, cost as keyword arguments).
 prompt_recorded = _signals.signal("prompt-recorded")
+
+# Sender = user id; a receiver returns the user's plan entitlements (billing), or None.
+entitlements_requested = _signals.signal("entitlements-requested")

@@ -18,6 +18,8 @@ from promptcraft import create_app
 from promptcraft.extensions import db as _db
 from promptcraft.extensions import limiter
 from tests.factories import PASSWORD, UserFactory
+from tests.fakes.deepseek import API_KEY as DEEPSEEK_KEY
+from tests.fakes.deepseek import FakeDeepSeek
 from tests.fakes.oauth_provider import FakeOAuthProvider
 
 
@@ -160,3 +162,33 @@ def live_server(app):
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def fake_deepseek_server():
+    server = FakeDeepSeek().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def fake_deepseek(fake_deepseek_server):
+    """A real HTTP server on 127.0.0.1 speaking DeepSeek's wire format; scripted per test."""
+    fake_deepseek_server.reset()
+    yield fake_deepseek_server
+    fake_deepseek_server.reset()
+
+
+@pytest.fixture
+def use_deepseek(app, fake_deepseek, monkeypatch):
+    """Point the app's gateway at the fake DeepSeek (chain: deepseek, then local); returns the fake."""
+    from promptcraft.ai.gateway import Gateway
+
+    def configure(chain=("deepseek", "local"), timeout=2.0):
+        config = {**app.config, "AI_PROVIDERS": list(chain), "DEEPSEEK_BASE_URL": fake_deepseek.url,
+                  "DEEPSEEK_API_KEY": DEEPSEEK_KEY, "AI_TIMEOUT_SECONDS": timeout, "AI_KEEPALIVE_SECONDS": 0.2}
+        monkeypatch.setitem(app.extensions, "ai_gateway", Gateway(config))
+        monkeypatch.setitem(app.config, "AI_KEEPALIVE_SECONDS", 0.2)
+        return fake_deepseek
+
+    return configure

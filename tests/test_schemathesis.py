@@ -23,6 +23,12 @@ def api_schema(app):
     return schemathesis.openapi.from_wsgi("/openapi.json", app)
 
 
+@pytest.fixture(autouse=True)
+def providers(use_deepseek):
+    """Production's shape: DeepSeek first (the fake one on 127.0.0.1), then the offline engine."""
+    use_deepseek()
+
+
 @pytest.fixture
 def fresh_token(app, user):
     """A new session for every generated case, so that logout or a password change in one case

@@ -4,6 +4,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from promptcraft.fields import FormInput, JsonBoolean, JsonInteger
 from promptcraft.pagination import PageQuerySchema
 from promptcraft.prompt_templates.transfer import FORMATS
 
@@ -16,7 +17,7 @@ class VariableSchema(ma.Schema):
     name = fields.String(required=True, validate=VARIABLE_NAME)
     description = fields.String(load_default="", validate=validate.Length(max=500))
     default = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=5000))
-    required = fields.Boolean(load_default=None, allow_none=True)
+    required = JsonBoolean(load_default=None, allow_none=True)
 
 
 class VariableOutSchema(ma.Schema):
@@ -106,8 +107,8 @@ class TemplateCreateSchema(ma.Schema):
     category = fields.String(load_default=None, allow_none=True, validate=SLUG)
     tags = fields.List(fields.String(validate=validate.Length(min=1, max=40)), load_default=list,
                        validate=validate.Length(max=10))
-    is_public = fields.Boolean(load_default=True)
-    is_featured = fields.Boolean(load_default=False, metadata={"description": "Staff only"})
+    is_public = JsonBoolean(load_default=True)
+    is_featured = JsonBoolean(load_default=False, metadata={"description": "Staff only"})
 
 
 class TemplateUpdateSchema(ma.Schema):
@@ -117,8 +118,8 @@ class TemplateUpdateSchema(ma.Schema):
     variables = fields.List(fields.Nested(VariableSchema), validate=validate.Length(max=50))
     category = fields.String(allow_none=True, validate=SLUG)
     tags = fields.List(fields.String(validate=validate.Length(min=1, max=40)), validate=validate.Length(max=10))
-    is_public = fields.Boolean()
-    is_featured = fields.Boolean(metadata={"description": "Staff only"})
+    is_public = JsonBoolean()
+    is_featured = JsonBoolean(metadata={"description": "Staff only"})
     version_note = fields.String(validate=validate.Length(max=300))
 
 
@@ -150,7 +151,7 @@ class VersionListSchema(ma.Schema):
 
 
 class RateSchema(ma.Schema):
-    score = fields.Integer(required=True, validate=validate.Range(min=1, max=5))
+    score = JsonInteger(required=True, validate=validate.Range(min=1, max=5))
     review = fields.String(load_default="", validate=validate.Length(max=2000))
 
 
@@ -161,6 +162,10 @@ class RatingSchema(ma.Schema):
     updated_at = fields.DateTime(required=True)
     rating_avg = fields.Float(required=True)
     rating_count = fields.Integer(required=True)
+
+
+class RateFormSchema(FormInput, RateSchema):
+    """The rating buttons of the detail page send the score as form text."""
 
 
 class CategorySchema(ma.Schema):
@@ -180,8 +185,8 @@ class SearchRequestSchema(ma.Schema):
     category = fields.String(validate=validate.Length(max=64))
     tag = fields.String(validate=validate.Length(max=64))
     owner = fields.String(validate=validate.OneOf(["me"]))
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
-    page_size = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+    page = JsonInteger(load_default=1, validate=validate.Range(min=1, max=100_000))
+    page_size = JsonInteger(load_default=20, validate=validate.Range(min=1, max=100))
 
 
 class IntentRequestSchema(ma.Schema):

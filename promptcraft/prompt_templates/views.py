@@ -81,7 +81,8 @@ def use(template_id: int):
 def rate(template_id: int):
     """Rate from the detail page; the rating block is redrawn."""
     user = require_user()
-    data = schemas.RateSchema().load({"score": request.form.get("score"), "review": request.form.get("review", "")})
+    form = {"score": request.form.get("score", ""), "review": request.form.get("review", "")}
+    data = schemas.RateFormSchema().load(form)
     service.rate_template(template_id, user, data["score"], data["review"])
     template = service.get_template(template_id, user)
     return render_page("templates/detail.html", "rating", **_detail_context(template, user))

@@ -1,0 +1,93 @@
+"""Who may call a model now: a daily allowance (requests and tokens) and the credit balance.
+
+The allowance comes from the user's plan when a domain answers `entitlements_requested`
+(billing does), else from config. Checked before any upstream call: over the allowance is a
+429, no credits left for a paid provider is a 402.
+"""
+from __future__ import annotations
+
+import math
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+
+from promptcraft import signals
+from promptcraft.ai.models import AIUsage
+from promptcraft.ai.types import Usage
+from promptcraft.auth.models import User
+from promptcraft.errors import AppError
+from promptcraft.extensions import db
+
+TOKENS_PER_CREDIT = 1000
+
+
+@dataclass
+class Allowance:
+    daily_requests: int
+    daily_tokens: int
+    source: str  # "default" or the plan's name
+    models: list[str] | None = None  # None: every model
+
+
+def allowance(user: User) -> Allowance:
+    for _receiver, entitlements in signals.entitlements_requested.send(user.id):
+        if entitlements:
+            return Allowance(entitlements["ai_daily_requests"], entitlements["ai_daily_tokens"],
+                             entitlements.get("plan", "plan"), entitlements.get("models"))
+    config = current_app.config
+    return Allowance(config["AI_DAILY_REQUESTS"], config["AI_DAILY_TOKENS"], "default")
+
+
+def day_start(now: datetime | None = None) -> datetime:
+    now = now or datetime.now(UTC)
+    return datetime.combine(now.date(), time.min, tzinfo=UTC)
+
+
+def used_today(user_id: uuid.UUID) -> tuple[int, int]:
+    """(requests, tokens) since midnight UTC; failed calls do not count."""
+    row = db.session.execute(
+        sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(AIUsage.prompt_tokens + AIUsage.completion_tokens), 0))
+        .where(AIUsage.user_id == user_id, AIUsage.created_at >= day_start(), AIUsage.status != "error")
+    ).one()
+    return int(row[0]), int(row[1])
+
+
+def status(user: User) -> dict[str, Any]:
+    limits = allowance(user)
+    requests, tokens = used_today(user.id)
+    resets = day_start() + timedelta(days=1)
+    return {
+        "plan": limits.source,
+        "period": "day",
+        "resets_at": resets,
+        "requests": {"limit": limits.daily_requests, "used": requests,
+                     "remaining": max(limits.daily_requests - requests, 0)},
+        "tokens": {"limit": limits.daily_tokens, "used": tokens, "remaining": max(limits.daily_tokens - tokens, 0)},
+        "credits": user.credits,
+        "models": limits.models,
+    }
+
+
+def check(user: User, *, paid: bool, model: str | None = None) -> None:
+    """Refuse before any upstream call: 429 over the daily allowance, 402 out of credits."""
+    limits = allowance(user)
+    requests, tokens = used_today(user.id)
+    if requests >= limits.daily_requests or tokens >= limits.daily_tokens:
+        retry = int((day_start() + timedelta(days=1) - datetime.now(UTC)).total_seconds()) + 1
+        which = "requests" if requests >= limits.daily_requests else "tokens"
+        raise AppError(429, "quota_exceeded", f"You have used today's AI {which} allowance; it resets at midnight UTC.",
+                       {"requests_used": requests, "tokens_used": tokens, "plan": limits.source},
+                       headers={"Retry-After": str(retry)})
+    if limits.models is not None and model and model not in limits.models:
+        raise AppError(402, "model_not_in_plan", f"Your plan does not include {model}.", {"models": limits.models})
+    if paid and user.credits <= 0:
+        raise AppError(402, "insufficient_credits", "You have no credits left for this model; top up or use the "
+                       "offline engine.", {"credits": user.credits})
+
+
+def credits_for(usage: Usage) -> int:
+    return max(1, math.ceil(usage.total_tokens / TOKENS_PER_CREDIT))

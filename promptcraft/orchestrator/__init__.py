@@ -1,0 +1,1 @@
+"""Prompt intelligence: assessment, intent, composition, optimisation."""

@@ -1,0 +1,105 @@
+"""Server-Sent Events: the only module that knows the event-stream wire format.
+
+Outgoing: `event()` / `data()` / `comment()` frame what we send. Incoming: `SSEParser` turns an
+upstream byte stream into messages, whatever the read boundaries: an event split across reads,
+several events in one read, a UTF-8 character split across reads, `\\r\\n` line ends, comments.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Response, stream_with_context
+
+KEEP_ALIVE = ": keep-alive\n\n"
+
+
+def event(name: str, payload: dict[str, Any]) -> str:
+    return f"event: {name}\ndata: {json.dumps(payload, ensure_ascii=False, separators=(',', ':'))}\n\n"
+
+
+def data(payload: dict[str, Any] | str) -> str:
+    """A nameless event, as OpenAI-style streams send them (`data: {...}` / `data: [DONE]`)."""
+    text = payload if isinstance(payload, str) else json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    return f"data: {text}\n\n"
+
+
+def comment(text: str = "keep-alive") -> str:
+    return f": {text}\n\n"
+
+
+def response(body: Iterator[str], status: int = 200) -> Response:
+    """An event-stream response that proxies and browsers pass through unbuffered.
+
+    The body keeps the request context (to save the result at the end); callers release their
+    database session first, so none is held while the stream is open.
+    """
+    return Response(stream_with_context(body), status=status, mimetype="text/event-stream", headers={
+        "Cache-Control": "no-cache, no-transform",
+        "X-Accel-Buffering": "no",
+        "Connection": "keep-alive",
+    })
+
+
+@dataclass
+class Message:
+    """One parsed upstream message: an event (`data` set) or a comment (`comment` set)."""
+
+    event: str | None = None
+    data: str | None = None
+    comment: str | None = None
+    id: str | None = None
+
+
+class SSEParser:
+    """Incremental event-stream parser: feed bytes, get complete messages."""
+
+    def __init__(self) -> None:
+        self._pending = b""
+        self._data: list[str] = []
+        self._event: str | None = None
+        self._id: str | None = None
+
+    def feed(self, chunk: bytes) -> Iterator[Message]:
+        self._pending += chunk
+        while True:
+            newline = self._pending.find(b"\n")
+            if newline < 0:
+                # A lone "\r" may also end a line; only trust it once more bytes follow it.
+                cr = self._pending.find(b"\r")
+                if cr < 0 or cr == len(self._pending) - 1:
+                    return
+                newline = cr
+            raw, self._pending = self._pending[:newline], self._pending[newline + 1:]
+            # Lines are decoded whole, so a multi-byte character split across reads is intact.
+            line = raw.rstrip(b"\r").decode("utf-8", errors="replace")
+            message = self._line(line)
+            if message is not None:
+                yield message
+
+    def _line(self, line: str) -> Message | None:
+        if line == "":
+            if not self._data:
+                self._event = None
+                return None
+            message = Message(event=self._event, data="\n".join(self._data), id=self._id)
+            self._data, self._event = [], None
+            return message
+        if line.startswith(":"):
+            return Message(comment=line[1:].strip())
+        field, _, value = line.partition(":")
+        value = value[1:] if value.startswith(" ") else value
+        if field == "data":
+            self._data.append(value)
+        elif field == "event":
+            self._event = value
+        elif field == "id":
+            self._id = value
+        return None
+
+    @property
+    def has_partial(self) -> bool:
+        """Whether the stream stopped in the middle of a message."""
+        return bool(self._pending.strip() or self._data)
