@@ -65,6 +65,8 @@ def register_blueprints(app: Flask) -> None:
     from promptcraft.ai.api import blp as ai_api
     from promptcraft.auth.api import blp as auth_api
     from promptcraft.auth.views import bp as auth_pages
+    from promptcraft.chat.api import blp as chat_api
+    from promptcraft.chat.views import bp as chat_pages
     from promptcraft.core.api import blp as core_api
     from promptcraft.core.views import bp as core_pages
     from promptcraft.extensions import api
@@ -78,10 +80,12 @@ def register_blueprints(app: Flask) -> None:
     api.register_blueprint(templates_api)  # /api/v2/templates/, template-categories/, search/, intent/, prompts/
     api.register_blueprint(history_api)  # /api/v2/history/
     api.register_blueprint(ai_api)  # /api/v2/ai/
+    api.register_blueprint(chat_api)  # /api/v2/chat/
     app.register_blueprint(core_pages)  # /, /performance
     app.register_blueprint(auth_pages)  # /login, /register, /profile, ...
     app.register_blueprint(templates_pages)  # /library, /categories
     app.register_blueprint(history_pages)  # /history, /saved-prompts
+    app.register_blueprint(chat_pages)  # /chat, /ai/providers
 
 
 def register_listeners(app: Flask) -> None:

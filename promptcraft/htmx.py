@@ -42,6 +42,7 @@ NAV = [
     ("Library", "templates_pages.library"),
     ("AskMe", "askme_pages.wizard"),
     ("Chat", "chat_pages.chat"),
+    ("Providers", "chat_pages.providers"),
     ("Optimizer", "orchestrator_pages.optimizer"),
     ("Assistants", "assistant_pages.assistants"),
     ("Research", "research_pages.jobs"),
@@ -70,5 +71,8 @@ def _template_globals() -> dict[str, Any]:
 
 
 def init_app(app: Flask) -> None:
+    from promptcraft.markdown import render as render_markdown
+
     app.after_request(_vary)
     app.context_processor(_template_globals)
+    app.add_template_filter(render_markdown, "markdown")

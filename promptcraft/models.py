@@ -1,6 +1,7 @@
 """Every domain's models, imported in one place so that Alembic sees the whole schema."""
 from promptcraft.ai.models import AIUsage
 from promptcraft.auth.models import ApiKey, RefreshToken, RevokedToken, SocialAccount, TokenFamily, User
+from promptcraft.chat.models import ChatMessage, ChatSession, ExtractedTemplate
 from promptcraft.history.models import PromptHistory, PromptIteration, PromptThread, SavedPrompt
 from promptcraft.prompt_templates.models import (
     Category,
@@ -12,7 +13,7 @@ from promptcraft.prompt_templates.models import (
 )
 
 __all__ = [
-    "AIUsage",
+    "AIUsage", "ChatMessage", "ChatSession", "ExtractedTemplate",
     "ApiKey", "RefreshToken", "RevokedToken", "SocialAccount", "TokenFamily", "User",
     "Category", "Template", "TemplateRating", "TemplateTag", "TemplateUsage", "TemplateVersion",
     "PromptHistory", "PromptIteration", "PromptThread", "SavedPrompt",

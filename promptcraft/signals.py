@@ -21,6 +21,7 @@ template_viewed = _signals.signal("template-viewed")
 templates_searched = _signals.signal("templates-searched")
 
 ai_call_finished = _signals.signal("ai-call-finished")
+chat_message_finished = _signals.signal("chat-message-finished")
 
 # Queries, not events: receivers return a dict of figures about the user (sender = user id),
 # merged into the profile statistics, so auth never imports the domains that own them.

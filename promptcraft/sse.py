@@ -39,8 +39,7 @@ def response(body: Iterator[str], status: int = 200) -> Response:
     return Response(stream_with_context(body), status=status, mimetype="text/event-stream", headers={
         "Cache-Control": "no-cache, no-transform",
         "X-Accel-Buffering": "no",
-        "Connection": "keep-alive",
-    })
+    })  # no Connection header: hop-by-hop headers are the server's business (PEP 3333)
 
 
 @dataclass

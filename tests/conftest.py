@@ -21,6 +21,7 @@ from tests.factories import PASSWORD, UserFactory
 from tests.fakes.deepseek import API_KEY as DEEPSEEK_KEY
 from tests.fakes.deepseek import FakeDeepSeek
 from tests.fakes.oauth_provider import FakeOAuthProvider
+from tests.prompt_templates.conftest import categories, library, make_template  # noqa: F401  (shared fixtures)
 
 
 def _database_url(tmp_path_factory) -> str:

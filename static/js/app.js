@@ -18,3 +18,24 @@ document.addEventListener("htmx:configRequest", (event) => {
   for (const [key, value] of event.detail.formData.entries()) if (value === "") empty.push(key);
   empty.forEach((key) => event.detail.formData.delete(key));
 });
+
+// Chat replies stream in as JSON events (see promptcraft/sse.py): deltas are appended as text;
+// on done or error the stored message replaces the live one (rendered Markdown, final state).
+document.addEventListener("htmx:sseBeforeMessage", (event) => {
+  const body = event.target;
+  if (!body.dataset || !body.dataset.messageUrl) return;
+  event.preventDefault();
+  const message = event.detail;
+  let payload;
+  try { payload = JSON.parse(message.data); } catch (error) { return; }
+  if (message.type === "delta") {
+    if (payload.content) body.append(document.createTextNode(payload.content));
+    if (payload.reasoning) {
+      const box = body.parentElement.querySelector(".reasoning");
+      box.hidden = false;
+      box.querySelector(".reasoning-text").append(document.createTextNode(payload.reasoning));
+    }
+  } else if (message.type === "done" || message.type === "error") {
+    htmx.ajax("GET", body.dataset.messageUrl, { target: body.closest("article"), swap: "outerHTML" });
+  }
+});
