@@ -63,6 +63,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from promptcraft.ai.api import blp as ai_api
+    from promptcraft.ai.v1 import blp as openai_api
     from promptcraft.auth.api import blp as auth_api
     from promptcraft.auth.views import bp as auth_pages
     from promptcraft.chat.api import blp as chat_api
@@ -81,6 +82,7 @@ def register_blueprints(app: Flask) -> None:
     api.register_blueprint(history_api)  # /api/v2/history/
     api.register_blueprint(ai_api)  # /api/v2/ai/
     api.register_blueprint(chat_api)  # /api/v2/chat/
+    api.register_blueprint(openai_api)  # /v1/chat/completions, /v1/models (OpenAI-compatible)
     app.register_blueprint(core_pages)  # /, /performance
     app.register_blueprint(auth_pages)  # /login, /register, /profile, ...
     app.register_blueprint(templates_pages)  # /library, /categories

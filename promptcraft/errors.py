@@ -62,7 +62,18 @@ def wants_json() -> bool:
     return request.path.startswith(JSON_PREFIXES)
 
 
-def error_payload(code: str, message: str, details: dict[str, Any] | None = None) -> dict[str, Any]:
+OPENAI_TYPES = {400: "invalid_request_error", 401: "authentication_error", 402: "insufficient_quota",
+                403: "permission_error", 404: "not_found_error", 409: "conflict_error", 413: "invalid_request_error",
+                415: "invalid_request_error", 422: "invalid_request_error", 429: "rate_limit_error"}
+
+
+def error_payload(code: str, message: str, details: dict[str, Any] | None = None, status: int = 400
+                  ) -> dict[str, Any]:
+    """The API's error envelope; /v1/ speaks OpenAI's instead, so its SDKs read our errors."""
+    if request.path.startswith("/v1/"):
+        fields = list((details or {}).get("fields", {}))
+        return {"error": {"message": message, "type": OPENAI_TYPES.get(status, "api_error"),
+                          "param": fields[0] if fields else None, "code": code}}
     return {"error": {"code": code, "message": message, "details": details or {}}}
 
 
@@ -77,7 +88,7 @@ def error_response(
     status: int, code: str, message: str, details: dict[str, Any] | None = None, headers: Any = None
 ) -> Response:
     if wants_json():
-        response = jsonify(error_payload(code, message, details))
+        response = jsonify(error_payload(code, message, details, status))
     elif status == 401:
         from promptcraft.htmx import hx_redirect
 

@@ -37,7 +37,9 @@ def _exempt_from_limits() -> bool:
     return request.path.startswith("/static/") or request.path in {"/health/", "/health"}
 
 
-db = SQLAlchemy(model_class=Base)
+# Objects stay usable after a commit: a stream or a response built after the service commits
+# must not reload every attribute (one query each) from the database.
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 migrate = Migrate()
 jwt = JWTManager()
 # The default limit is read per request, so each app's RATELIMIT_DEFAULT applies to it.

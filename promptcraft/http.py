@@ -113,6 +113,8 @@ class ApiBlueprint(flask_smorest.Blueprint):
         for status, name in doc_info.get("errors", {}).items():
             responses.setdefault(status, name)
         responses.setdefault(429, "TOO_MANY_REQUESTS")
+        if doc_info.get("openai_errors"):
+            _openai_error_doc(responses, spec)
         return doc
 
 
@@ -137,6 +139,27 @@ class Api(flask_smorest.Api):
         self.spec.components.security_scheme(
             "cookieAuth", {"type": "apiKey", "in": "cookie", "name": "access_token_cookie"}
         )
+
+
+def _openai_error_doc(responses: dict, spec: Any) -> None:
+    """/v1/ answers errors in OpenAI's shape: document exactly that for every error status."""
+    from promptcraft.ai.v1_schemas import OpenAIErrorSchema
+
+    if "OpenAIError" not in spec.components.schemas:
+        spec.components.schema("OpenAIError", schema=OpenAIErrorSchema)
+    body = {"description": "An error, in OpenAI's format",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/OpenAIError"}}}}
+    for status in list(responses):
+        if status == "default" or int(status) >= 400:
+            responses[status] = body
+
+
+def openai_errors(func):
+    """Mark an operation whose errors use OpenAI's format (the /v1/ front door)."""
+    doc = dict(getattr(func, "_apidoc", {}))
+    doc["openai_errors"] = True
+    func._apidoc = doc
+    return func
 
 
 def document_errors(*statuses: int):

@@ -73,6 +73,7 @@ class Gateway:
         started = time.perf_counter()
         chain = self.chain(request.model, only)
         quotas.check(user, paid=chain[0].paid, model=request.model)
+        release_connection()
         owner = owner_of(request.model, self.providers)
         error: ProviderError | None = None
         for provider in chain:
@@ -97,6 +98,7 @@ class Gateway:
         started = time.perf_counter()
         chain = self.chain(request.model, only)
         quotas.check(user, paid=chain[0].paid, model=request.model)
+        release_connection()
         owner = owner_of(request.model, self.providers)
         error: ProviderError | None = None
         for provider in chain:
@@ -212,6 +214,13 @@ class GatewayStream:
                error_code=self.error.code if self.error else None, **timings)
         db.session.remove()  # the stream's short write is done: give the connection back
         return timings
+
+
+def release_connection() -> None:
+    """End the read transaction so no database connection is held while waiting on a provider
+    (seconds, for a model): with many concurrent calls the pool would run dry. Callers reach the
+    gateway with nothing pending (services commit before calling it)."""
+    db.session.commit()
 
 
 def record(user_id, kind: str, provider, model: str, usage: Usage, *, status: str, error_code: str | None = None,

@@ -1,0 +1,251 @@
+"""Concurrent chat streams through gunicorn with ONE gevent worker.
+
+For 200, 500 and 1,000 concurrent chat streams (POST /api/v2/chat/completions/, persisted like
+any chat) of `--chunks` chunks `--interval` s apart from an efficient fake DeepSeek
+(bench/fake_upstream.py), it prints and writes to bench/results/stream.json:
+  - completed streams, and how many relayed every byte exactly (text and event sequence)
+  - time to first token through the gateway, and directly from the upstream at the same
+    concurrency measured the same minute; the difference is what the gateway adds
+  - the worker's CPU microseconds per relayed event
+  - the worker's memory per open stream (peak RSS while all streams are open, minus idle RSS)
+
+Streams start spread over `--ramp` seconds (less than a stream's length), so at the peak all
+of them are open at once. Usage: .venv/bin/python bench/stream.py [--concurrency 200,500,1000]
+Database: BENCH_STREAM_DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/bench_stream,
+created if missing); sqlite:///... works too.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from fake_upstream import expected_text  # noqa: E402
+
+from promptcraft.sse import SSEParser  # noqa: E402
+
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, min(len(ordered) - 1, round(pct / 100 * len(ordered) + 0.5) - 1))]
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICKS  # utime + stime
+
+
+def rss_bytes(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) * 1024
+    return 0
+
+
+async def stream_once(port: int, path: str, body: dict, headers: dict[str, str], gateway: bool) -> dict:
+    """One streamed request (HTTP/1.0, so the body is the raw stream): time to first token, text, events."""
+    started = time.perf_counter()
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    payload = json.dumps(body).encode()
+    head = "".join(f"{k}: {v}\r\n" for k, v in {**headers, "Content-Type": "application/json",
+                                                "Content-Length": str(len(payload)), "Host": "127.0.0.1"}.items())
+    writer.write(f"POST {path} HTTP/1.0\r\n{head}\r\n".encode() + payload)
+    await writer.drain()
+    status_line = await reader.readuntil(b"\r\n")
+    await reader.readuntil(b"\r\n\r\n")
+    status = int(status_line.split()[1])
+    parser, text, names, first = SSEParser(), [], [], None
+    while chunk := await reader.read(65536):
+        for message in parser.feed(chunk):
+            if message.data is None:
+                continue
+            if gateway:
+                names.append(message.event)
+                content = json.loads(message.data).get("content", "") if message.event == "delta" else ""
+            else:
+                content = "" if message.data == "[DONE]" else \
+                    (json.loads(message.data)["choices"] or [{}])[0].get("delta", {}).get("content") or ""
+            if content:
+                first = first if first is not None else time.perf_counter() - started
+                text.append(content)
+    writer.close()
+    return {"status": status, "ttft": first, "text": "".join(text), "events": names}
+
+
+async def run_many(count: int, ramp: float, make) -> list[dict]:
+    async def delayed(i: int) -> dict:
+        await asyncio.sleep(ramp * i / count)
+        try:
+            return await make()
+        except (OSError, asyncio.IncompleteReadError) as error:
+            return {"status": 0, "ttft": None, "text": "", "events": [], "error": repr(error)}
+
+    return await asyncio.gather(*(delayed(i) for i in range(count)))
+
+
+def prepare(database_url: str, workdir: Path) -> tuple[str, str]:
+    """A migrated database with one user, credits and an API key; returns (url, key)."""
+    import sqlalchemy as sa
+
+    if database_url.startswith("postgresql"):
+        admin_url = database_url.rsplit("/", 1)[0] + "/postgres"
+        admin = sa.create_engine(admin_url.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT")
+        name = database_url.rsplit("/", 1)[1]
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        admin.dispose()
+    from flask_migrate import upgrade
+
+    from promptcraft import create_app
+    from promptcraft.auth import api_keys, service
+    from promptcraft.extensions import db
+
+    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": database_url.replace("postgresql://",
+                                                                                  "postgresql+psycopg://")})
+    with app.app_context():
+        upgrade()
+        user = service.create_user(username="bench", email="bench@example.test", password="load-test-harbour-lantern-42")
+        user.credits = 10_000_000
+        db.session.commit()
+        _, key = api_keys.create_key(user, "bench")
+        db.engine.dispose()
+    return database_url, key
+
+
+def start_gunicorn(port: int, upstream_port: int, database_url: str) -> subprocess.Popen:
+    env = {**os.environ, "APP_ENV": "production", "SECRET_KEY": "b" * 40, "JWT_SECRET_KEY": "j" * 40,
+           "DATABASE_URL": database_url, "AI_PROVIDERS": "deepseek", "DEEPSEEK_API_KEY": "bench",
+           "DEEPSEEK_BASE_URL": f"http://127.0.0.1:{upstream_port}", "RATELIMIT_DEFAULT": "10000000 per minute",
+           "AI_DAILY_REQUESTS": "100000000", "AI_DAILY_TOKENS": "1000000000", "LOG_LEVEL": "WARNING",
+           "WEB_CONCURRENCY": "1", "WORKER_CONNECTIONS": "4000", "PORT": str(port), "HOST": "127.0.0.1",
+           "DB_POOL_SIZE": "40", "DB_MAX_OVERFLOW": "10", "AI_KEEPALIVE_SECONDS": "10"}
+    process = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app",
+                                "--backlog", "4096"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE)
+    for _ in range(200):
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return process
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("gunicorn did not start: " + process.stderr.read(4000).decode())
+
+
+def worker_pid(master: int) -> int:
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    return int(children[0])
+
+
+async def sample_rss(pid: int, stop: asyncio.Event, peaks: list[int]) -> None:
+    while not stop.is_set():
+        peaks.append(rss_bytes(pid))
+        await asyncio.sleep(0.1)
+
+
+async def measure(count: int, args, port: int, upstream_port: int, key: str, pid: int) -> dict:
+    expected = expected_text(args.chunks)
+    body = {"model": "deepseek-v4-flash", "messages": [{"role": "user", "content": "Hello"}], "stream": True}
+    direct = await run_many(count, args.ramp, lambda: stream_once(upstream_port, "/chat/completions", body, {},
+                                                                  gateway=False))
+    await asyncio.sleep(1)
+    idle_rss, cpu_before = rss_bytes(pid), cpu_seconds(pid)
+    stop, peaks = asyncio.Event(), []
+    sampler = asyncio.create_task(sample_rss(pid, stop, peaks))
+    chat = {"message": "Hello"}
+    spy = subprocess.Popen(["py-spy", "record", "-p", str(pid), "-d", "8", "-f", "raw", "-o",
+                            os.environ["BENCH_PYSPY"]], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) \
+        if os.environ.get("BENCH_PYSPY") else None
+    results = await run_many(count, args.ramp, lambda: stream_once(port, "/api/v2/chat/completions/", chat,
+                                                                   {"X-API-Key": key}, gateway=True))
+    stop.set()
+    await sampler
+    if spy:
+        spy.wait()
+    cpu = cpu_seconds(pid) - cpu_before
+    deltas = args.chunks
+    exact = [r for r in results if r["status"] == 200 and r["text"] == expected
+             and r["events"] == ["start"] + ["delta"] * deltas + ["done"]]
+    through = [r["ttft"] * 1000 for r in results if r["ttft"] is not None]
+    straight = [r["ttft"] * 1000 for r in direct if r["ttft"] is not None]
+    relayed = sum(len(r["events"]) for r in results)
+    return {
+        "concurrency": count, "completed": sum(r["status"] == 200 and "done" in r["events"] for r in results),
+        "byte_exact": len(exact), "failed_statuses": sorted({r["status"] for r in results if r["status"] != 200}),
+        "ttft_gateway_ms": {"p50": round(statistics.median(through), 1), "p95": round(percentile(through, 95), 1)},
+        "ttft_direct_ms": {"p50": round(statistics.median(straight), 1), "p95": round(percentile(straight, 95), 1)},
+        "gateway_added_ttft_ms": {"p50": round(statistics.median(through) - statistics.median(straight), 1),
+                                  "p95": round(percentile(through, 95) - percentile(straight, 95), 1)},
+        "cpu_us_per_relayed_event": round(cpu * 1e6 / max(relayed, 1), 1),
+        "worker_cpu_seconds": round(cpu, 2), "relayed_events": relayed,
+        "memory_per_open_stream_kb": round((max(peaks) - idle_rss) / count / 1024, 1),
+        "worker_rss_idle_mb": round(idle_rss / 2**20, 1), "worker_rss_peak_mb": round(max(peaks) / 2**20, 1),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--concurrency", default="200,500,1000")
+    parser.add_argument("--chunks", type=int, default=20)
+    parser.add_argument("--interval", type=float, default=0.25)
+    parser.add_argument("--ramp", type=float, default=2.0, help="seconds over which the streams start")
+    args = parser.parse_args()
+    database = os.environ.get("BENCH_STREAM_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/bench_stream")
+    upstream_port, port = free_port(), free_port()
+    upstream = subprocess.Popen([sys.executable, str(ROOT / "bench" / "fake_upstream.py"), "--port",
+                                 str(upstream_port), "--chunks", str(args.chunks), "--interval", str(args.interval)])
+    gunicorn = None
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            url, key = prepare(database, Path(tmp))
+            gunicorn = start_gunicorn(port, upstream_port, url)
+            pid = worker_pid(gunicorn.pid)
+            asyncio.run(run_many(20, 0.5, lambda: stream_once(port, "/api/v2/chat/completions/", {"message": "warm"},
+                                                              {"X-API-Key": key}, gateway=True)))
+            report = {"chunks": args.chunks, "interval_s": args.interval, "ramp_s": args.ramp, "workers": 1,
+                      "worker_class": "gevent", "database": url.split(":")[0], "runs": []}
+            for count in [int(c) for c in args.concurrency.split(",")]:
+                figures = asyncio.run(measure(count, args, port, upstream_port, key, pid))
+                report["runs"].append(figures)
+                print(f"{count:>5} streams: {figures['completed']} completed, {figures['byte_exact']} byte-exact; "
+                      f"first token p50/p95 gateway {figures['ttft_gateway_ms']['p50']}/"
+                      f"{figures['ttft_gateway_ms']['p95']} ms, direct {figures['ttft_direct_ms']['p50']}/"
+                      f"{figures['ttft_direct_ms']['p95']} ms, added {figures['gateway_added_ttft_ms']['p50']}/"
+                      f"{figures['gateway_added_ttft_ms']['p95']} ms; {figures['cpu_us_per_relayed_event']} µs CPU "
+                      f"per event; {figures['memory_per_open_stream_kb']} KB per open stream", flush=True)
+    finally:
+        if gunicorn:
+            gunicorn.send_signal(signal.SIGTERM)
+            gunicorn.wait(20)
+            errors = gunicorn.stderr.read().decode(errors="replace")
+            if "Traceback" in errors or "WORKER TIMEOUT" in errors:
+                print("gunicorn reported:\n" + errors[-4000:], file=sys.stderr)
+        upstream.terminate()
+    out = ROOT / "bench" / "results" / "stream.json"
+    out.write_text(json.dumps(report, indent=2) + "\n")
+    print(f"wrote {out.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
