@@ -56,7 +56,9 @@ class Config:
     SQLALCHEMY_DATABASE_URI = database_url(
         env("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'promptcraft.db'}")
     )
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # A ping per checkout survives database restarts at the cost of a round trip per checkout;
+    # recycling connections every half hour covers idle timeouts without it.
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": env_bool("DB_POOL_PRE_PING", False), "pool_recycle": 1800}
     # Greenlets share the process: size the pool for concurrent requests, not for cores.
     DB_POOL_SIZE = env_int("DB_POOL_SIZE", 20)
     DB_MAX_OVERFLOW = env_int("DB_MAX_OVERFLOW", 30)
@@ -132,6 +134,8 @@ class Config:
     AI_DAILY_REQUESTS = env_int("AI_DAILY_REQUESTS", 200)
     AI_DAILY_TOKENS = env_int("AI_DAILY_TOKENS", 200_000)
     CHAT_HISTORY_TOKEN_BUDGET = env_int("CHAT_HISTORY_TOKEN_BUDGET", 6000)
+    MAX_API_KEYS = env_int("MAX_API_KEYS", 20)
+    RESEARCH_JOBS_PER_DAY = env_int("RESEARCH_JOBS_PER_DAY", 20)
     # USD per million tokens, by the day a price took effect (the latest row on or before a
     # call's date applies). Keep it in step with the providers' pricing pages; AI_PRICES_JSON
     # (a JSON list of the same rows) replaces it without a code change.

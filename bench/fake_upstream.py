@@ -24,6 +24,10 @@ def event(payload: dict) -> bytes:
     return b"data: " + json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode() + b"\n\n"
 
 
+def chunked(data: bytes) -> bytes:
+    return f"{len(data):x}\r\n".encode() + data + b"\r\n"
+
+
 async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, chunks: int, interval: float) -> None:
     try:
         head = await reader.readuntil(b"\r\n\r\n")
@@ -35,8 +39,9 @@ async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, chu
         if not head.startswith(b"POST /chat/completions"):
             writer.write(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
             return
+        # Chunked, as DeepSeek answers: every write is one chunk on the wire.
         writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n"
-                     b"Connection: close\r\n\r\n")
+                     b"Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n")
         base = {"id": "bench", "object": "chat.completion.chunk", "created": int(time.time()),
                 "model": body.get("model", "deepseek-v4-flash"), "system_fingerprint": "fp_bench"}
 
@@ -46,15 +51,15 @@ async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, chu
                 data["usage"] = usage
             return event(data)
 
-        writer.write(chunk({"role": "assistant", "content": ""}))
+        writer.write(chunked(chunk({"role": "assistant", "content": ""})))
         for i in range(chunks):
             if i:
                 await asyncio.sleep(interval)
-            writer.write(chunk({"content": piece(i)}))
+            writer.write(chunked(chunk({"content": piece(i)})))
             await writer.drain()
         usage = {"prompt_tokens": 20, "completion_tokens": chunks, "total_tokens": 20 + chunks,
                  "prompt_cache_hit_tokens": 0, "prompt_cache_miss_tokens": 20}
-        writer.write(chunk({"content": ""}, "stop", usage) + b"data: [DONE]\n\n")
+        writer.write(chunked(chunk({"content": ""}, "stop", usage) + b"data: [DONE]\n\n") + b"0\r\n\r\n")
         await writer.drain()
     except (asyncio.IncompleteReadError, ConnectionError):
         pass

@@ -73,10 +73,11 @@ async def stream_once(port: int, path: str, body: dict, headers: dict[str, str],
     writer.write(f"POST {path} HTTP/1.0\r\n{head}\r\n".encode() + payload)
     await writer.drain()
     status_line = await reader.readuntil(b"\r\n")
-    await reader.readuntil(b"\r\n\r\n")
+    headers_raw = await reader.readuntil(b"\r\n\r\n")
     status = int(status_line.split()[1])
     parser, text, names, first = SSEParser(), [], [], None
-    while chunk := await reader.read(65536):
+    body = dechunk(reader) if b"chunked" in headers_raw.lower() else raw(reader)
+    async for chunk in body:
         for message in parser.feed(chunk):
             if message.data is None:
                 continue
@@ -91,6 +92,17 @@ async def stream_once(port: int, path: str, body: dict, headers: dict[str, str],
                 text.append(content)
     writer.close()
     return {"status": status, "ttft": first, "text": "".join(text), "events": names}
+
+
+async def raw(reader: asyncio.StreamReader):
+    while data := await reader.read(65536):
+        yield data
+
+
+async def dechunk(reader: asyncio.StreamReader):
+    while size := int((await reader.readuntil(b"\r\n")).strip(), 16):
+        yield await reader.readexactly(size)
+        await reader.readexactly(2)
 
 
 async def run_many(count: int, ramp: float, make) -> list[dict]:
@@ -110,7 +122,8 @@ def prepare(database_url: str, workdir: Path) -> tuple[str, str]:
 
     if database_url.startswith("postgresql"):
         admin_url = database_url.rsplit("/", 1)[0] + "/postgres"
-        admin = sa.create_engine(admin_url.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT")
+        admin = sa.create_engine(admin_url.replace("postgresql://", "postgresql+psycopg://"),
+                                 isolation_level="AUTOCOMMIT")
         name = database_url.rsplit("/", 1)[1]
         with admin.connect() as connection:
             connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -122,11 +135,12 @@ def prepare(database_url: str, workdir: Path) -> tuple[str, str]:
     from promptcraft.auth import api_keys, service
     from promptcraft.extensions import db
 
-    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": database_url.replace("postgresql://",
-                                                                                  "postgresql+psycopg://")})
+    url = database_url.replace("postgresql://", "postgresql+psycopg://")
+    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
         upgrade()
-        user = service.create_user(username="bench", email="bench@example.test", password="load-test-harbour-lantern-42")
+        user = service.create_user(username="bench", email="bench@example.test",
+                                   password="load-test-harbour-lantern-42")
         user.credits = 10_000_000
         db.session.commit()
         _, key = api_keys.create_key(user, "bench")
@@ -164,7 +178,13 @@ async def sample_rss(pid: int, stop: asyncio.Event, peaks: list[int]) -> None:
         await asyncio.sleep(0.1)
 
 
-async def measure(count: int, args, port: int, upstream_port: int, key: str, pid: int) -> dict:
+ENDPOINTS = {
+    "chat": ("/api/v2/chat/completions/", {"message": "Hello"}, ["start"]),
+    "basic": ("/api/v2/chat/completions/basic/", {"messages": [{"role": "user", "content": "Hello"}]}, []),
+}
+
+
+async def measure(count: int, args, port: int, upstream_port: int, key: str, pid: int, endpoint: str) -> dict:
     expected = expected_text(args.chunks)
     body = {"model": "deepseek-v4-flash", "messages": [{"role": "user", "content": "Hello"}], "stream": True}
     direct = await run_many(count, args.ramp, lambda: stream_once(upstream_port, "/chat/completions", body, {},
@@ -173,12 +193,12 @@ async def measure(count: int, args, port: int, upstream_port: int, key: str, pid
     idle_rss, cpu_before = rss_bytes(pid), cpu_seconds(pid)
     stop, peaks = asyncio.Event(), []
     sampler = asyncio.create_task(sample_rss(pid, stop, peaks))
-    chat = {"message": "Hello"}
+    path, chat, opening = ENDPOINTS[endpoint]
     spy = subprocess.Popen(["py-spy", "record", "-p", str(pid), "-d", "8", "-f", "raw", "-o",
                             os.environ["BENCH_PYSPY"]], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) \
         if os.environ.get("BENCH_PYSPY") else None
-    results = await run_many(count, args.ramp, lambda: stream_once(port, "/api/v2/chat/completions/", chat,
-                                                                   {"X-API-Key": key}, gateway=True))
+    results = await run_many(count, args.ramp, lambda: stream_once(port, path, chat, {"X-API-Key": key},
+                                                                   gateway=True))
     stop.set()
     await sampler
     if spy:
@@ -186,12 +206,12 @@ async def measure(count: int, args, port: int, upstream_port: int, key: str, pid
     cpu = cpu_seconds(pid) - cpu_before
     deltas = args.chunks
     exact = [r for r in results if r["status"] == 200 and r["text"] == expected
-             and r["events"] == ["start"] + ["delta"] * deltas + ["done"]]
+             and r["events"] == opening + ["delta"] * deltas + ["done"]]
     through = [r["ttft"] * 1000 for r in results if r["ttft"] is not None]
     straight = [r["ttft"] * 1000 for r in direct if r["ttft"] is not None]
     relayed = sum(len(r["events"]) for r in results)
     return {
-        "concurrency": count, "completed": sum(r["status"] == 200 and "done" in r["events"] for r in results),
+        "endpoint": path, "concurrency": count, "completed": sum(r["status"] == 200 and "done" in r["events"] for r in results),
         "byte_exact": len(exact), "failed_statuses": sorted({r["status"] for r in results if r["status"] != 200}),
         "ttft_gateway_ms": {"p50": round(statistics.median(through), 1), "p95": round(percentile(through, 95), 1)},
         "ttft_direct_ms": {"p50": round(statistics.median(straight), 1), "p95": round(percentile(straight, 95), 1)},
@@ -210,6 +230,8 @@ def main() -> None:
     parser.add_argument("--chunks", type=int, default=20)
     parser.add_argument("--interval", type=float, default=0.25)
     parser.add_argument("--ramp", type=float, default=2.0, help="seconds over which the streams start")
+    parser.add_argument("--endpoints", default="chat,basic",
+                        help="chat: /api/v2/chat/completions/ (persisted); basic: /api/v2/chat/completions/basic/")
     args = parser.parse_args()
     database = os.environ.get("BENCH_STREAM_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/bench_stream")
     upstream_port, port = free_port(), free_port()
@@ -225,15 +247,17 @@ def main() -> None:
                                                               {"X-API-Key": key}, gateway=True)))
             report = {"chunks": args.chunks, "interval_s": args.interval, "ramp_s": args.ramp, "workers": 1,
                       "worker_class": "gevent", "database": url.split(":")[0], "runs": []}
-            for count in [int(c) for c in args.concurrency.split(",")]:
-                figures = asyncio.run(measure(count, args, port, upstream_port, key, pid))
-                report["runs"].append(figures)
-                print(f"{count:>5} streams: {figures['completed']} completed, {figures['byte_exact']} byte-exact; "
-                      f"first token p50/p95 gateway {figures['ttft_gateway_ms']['p50']}/"
-                      f"{figures['ttft_gateway_ms']['p95']} ms, direct {figures['ttft_direct_ms']['p50']}/"
-                      f"{figures['ttft_direct_ms']['p95']} ms, added {figures['gateway_added_ttft_ms']['p50']}/"
-                      f"{figures['gateway_added_ttft_ms']['p95']} ms; {figures['cpu_us_per_relayed_event']} µs CPU "
-                      f"per event; {figures['memory_per_open_stream_kb']} KB per open stream", flush=True)
+            for endpoint in args.endpoints.split(","):
+                for count in [int(c) for c in args.concurrency.split(",")]:
+                    figures = asyncio.run(measure(count, args, port, upstream_port, key, pid, endpoint))
+                    report["runs"].append(figures)
+                    print(f"[{endpoint}] {count:>5} streams: {figures['completed']} completed, "
+                          f"{figures['byte_exact']} byte-exact; "
+                          f"first token p50/p95 gateway {figures['ttft_gateway_ms']['p50']}/"
+                          f"{figures['ttft_gateway_ms']['p95']} ms, direct {figures['ttft_direct_ms']['p50']}/"
+                          f"{figures['ttft_direct_ms']['p95']} ms, added {figures['gateway_added_ttft_ms']['p50']}/"
+                          f"{figures['gateway_added_ttft_ms']['p95']} ms; {figures['cpu_us_per_relayed_event']} µs CPU "
+                          f"per event; {figures['memory_per_open_stream_kb']} KB per open stream", flush=True)
     finally:
         if gunicorn:
             gunicorn.send_signal(signal.SIGTERM)

@@ -1,7 +1,7 @@
 """Who may call a model now: a daily allowance (requests and tokens) and the credit balance.
 
-The allowance comes from the user's plan when a domain answers `entitlements_requested`
-(billing does), else from config. Checked before any upstream call: over the allowance is a
+The allowance comes from the user's entitlements (promptcraft.entitlements: the plan, else
+config). Checked before any upstream call: over the allowance is a
 429, no credits left for a paid provider is a 402.
 """
 from __future__ import annotations
@@ -13,12 +13,11 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app
 
-from promptcraft import signals
 from promptcraft.ai.models import AIUsage
 from promptcraft.ai.types import Usage
 from promptcraft.auth.models import User
+from promptcraft.entitlements import entitlements
 from promptcraft.errors import AppError
 from promptcraft.extensions import db
 
@@ -34,12 +33,8 @@ class Allowance:
 
 
 def allowance(user: User) -> Allowance:
-    for _receiver, entitlements in signals.entitlements_requested.send(user.id):
-        if entitlements:
-            return Allowance(entitlements["ai_daily_requests"], entitlements["ai_daily_tokens"],
-                             entitlements.get("plan", "plan"), entitlements.get("models"))
-    config = current_app.config
-    return Allowance(config["AI_DAILY_REQUESTS"], config["AI_DAILY_TOKENS"], "default")
+    granted = entitlements(user)
+    return Allowance(granted["ai_daily_requests"], granted["ai_daily_tokens"], granted["plan"], granted["models"])
 
 
 def day_start(now: datetime | None = None) -> datetime:

@@ -8,10 +8,9 @@ import sqlalchemy as sa
 
 from promptcraft.auth.identity import API_KEY_PREFIX, hash_api_key
 from promptcraft.auth.models import ApiKey, User
+from promptcraft.entitlements import entitlements
 from promptcraft.errors import AppError
 from promptcraft.extensions import db
-
-MAX_KEYS_PER_USER = 20
 
 
 def list_keys(user: User) -> list[ApiKey]:
@@ -21,9 +20,10 @@ def list_keys(user: User) -> list[ApiKey]:
 
 def create_key(user: User, name: str) -> tuple[ApiKey, str]:
     """Create a key; returns the row and the secret (never retrievable again)."""
+    limit = entitlements(user)["api_keys"]
     count = db.session.scalar(sa.select(sa.func.count()).where(ApiKey.user_id == user.id))
-    if count >= MAX_KEYS_PER_USER:
-        raise AppError.conflict(f"You already have {MAX_KEYS_PER_USER} keys; delete one first.")
+    if limit is not None and count >= limit:
+        raise AppError.conflict(f"Your plan allows {limit} API keys; delete one first.")
     secret = API_KEY_PREFIX + secrets.token_urlsafe(32)
     key = ApiKey(user_id=user.id, name=name.strip(), prefix=secret[:10], key_hash=hash_api_key(secret))
     db.session.add(key)

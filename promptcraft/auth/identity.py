@@ -14,6 +14,7 @@ from datetime import timedelta
 
 from flask import Flask, current_app, g, request
 from flask_jwt_extended import set_access_cookies, set_refresh_cookies, unset_jwt_cookies
+from sqlalchemy.orm import joinedload
 
 from promptcraft.auth import tokens
 from promptcraft.auth.models import ApiKey, User
@@ -43,7 +44,8 @@ def hash_api_key(secret: str) -> str:
 
 
 def _from_api_key(secret: str) -> Identity:
-    key = db.session.scalar(db.select(ApiKey).where(ApiKey.key_hash == hash_api_key(secret)))
+    key = db.session.scalar(db.select(ApiKey).options(joinedload(ApiKey.user))
+                            .where(ApiKey.key_hash == hash_api_key(secret)))
     if key is None or not key.user.is_active:
         raise AppError.unauthorized("The API key is invalid or has been deleted.", "api_key_invalid")
     now = utcnow()

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from promptcraft import signals
 from promptcraft.auth.models import User
+from promptcraft.entitlements import entitlements
 from promptcraft.errors import AppError
 from promptcraft.extensions import db
 from promptcraft.prompt_templates import variables as template_variables
@@ -118,9 +119,24 @@ def build(data: dict[str, Any], owner: User | None) -> Template:
     return template
 
 
+def check_private_allowance(user: User, *, adding: bool) -> None:
+    """A plan may cap how many private templates a user keeps (402 over the cap)."""
+    if not adding:
+        return
+    limit = entitlements(user)["private_templates"]
+    if limit is None:
+        return
+    owned = db.session.scalar(sa.select(sa.func.count()).where(Template.owner_id == user.id,
+                                                               Template.is_public.is_(False)))
+    if owned >= limit:
+        raise AppError(402, "plan_limit", f"Your plan keeps {limit} private templates; make one public or upgrade.",
+                       {"limit": limit})
+
+
 def create_template(user: User, data: dict[str, Any]) -> Template:
     if data.get("is_featured") and not user.is_staff:
         raise AppError.forbidden("Only staff can feature templates.")
+    check_private_allowance(user, adding=not data.get("is_public", True))
     template = build(data, user)
     template.is_featured = bool(data.get("is_featured"))
     db.session.commit()
@@ -163,6 +179,7 @@ def update_template(template_id: int, user: User, changes: dict[str, Any]) -> Te
     template = editable(template_id, user)
     if "is_featured" in changes and changes["is_featured"] != template.is_featured and not user.is_staff:
         raise AppError.forbidden("Only staff can feature templates.")
+    check_private_allowance(user, adding=template.is_public and changes.get("is_public") is False)
     apply_changes(template, changes, user)
     db.session.commit()
     signals.template_updated.send(user.id, template_id=template.id)
@@ -234,6 +251,7 @@ def user_rating(template_id: int, user: User | None) -> TemplateRating | None:
 def duplicate_template(template_id: int, user: User) -> Template:
     """Fork into the caller's library (private), keeping the source's licence and credits."""
     source = get_template(template_id, user)
+    check_private_allowance(user, adding=True)
     data = {
         "title": f"{source.title} (copy)"[:200], "description": source.description, "content": source.content,
         "variables": source.variables, "tags": source.tags,

@@ -25,6 +25,16 @@ STATUS_CODES = {400: "invalid_request", 401: "provider_unauthorized", 402: "prov
                 503: "overloaded"}
 
 
+def _arrivals(response: requests.Response) -> Iterator[bytes]:
+    """Bytes as they arrive. A chunked body comes a chunk at a time; a plain (length-less) body
+    would be read to its end by iter_content, so it is read with one socket read at a time."""
+    if response.raw.chunked:
+        yield from response.iter_content(chunk_size=None)
+        return
+    while data := response.raw.read1(65536):
+        yield data
+
+
 class WireClient:
     def __init__(self, name: str, base_url: str, api_key: str | None, *, read_timeout: float,
                  connect_timeout: float, retries: int) -> None:
@@ -116,7 +126,7 @@ class WireClient:
     def _events(self, response: requests.Response) -> Iterator[dict[str, Any]]:
         parser = SSEParser()
         try:
-            for chunk in response.iter_content(chunk_size=None):
+            for chunk in _arrivals(response):
                 for message in parser.feed(chunk):
                     if message.data is None:
                         continue  # a comment: ": keep-alive" while the provider is busy
