@@ -211,7 +211,8 @@ async def measure(count: int, args, port: int, upstream_port: int, key: str, pid
     straight = [r["ttft"] * 1000 for r in direct if r["ttft"] is not None]
     relayed = sum(len(r["events"]) for r in results)
     return {
-        "endpoint": path, "concurrency": count, "completed": sum(r["status"] == 200 and "done" in r["events"] for r in results),
+        "endpoint": path, "concurrency": count,
+        "completed": sum(r["status"] == 200 and "done" in r["events"] for r in results),
         "byte_exact": len(exact), "failed_statuses": sorted({r["status"] for r in results if r["status"] != 200}),
         "ttft_gateway_ms": {"p50": round(statistics.median(through), 1), "p95": round(percentile(through, 95), 1)},
         "ttft_direct_ms": {"p50": round(statistics.median(straight), 1), "p95": round(percentile(straight, 95), 1)},
