@@ -73,6 +73,10 @@ def register_blueprints(app: Flask) -> None:
     from promptcraft.extensions import api
     from promptcraft.history.api import blp as history_api
     from promptcraft.history.views import bp as history_pages
+    from promptcraft.orchestrator.ai_api import blp as intelligence_api
+    from promptcraft.orchestrator.api import blp as orchestrator_api
+    from promptcraft.orchestrator.views import assistant_bp as assistant_pages
+    from promptcraft.orchestrator.views import bp as orchestrator_pages
     from promptcraft.prompt_templates.api import blp as templates_api
     from promptcraft.prompt_templates.views import bp as templates_pages
 
@@ -82,12 +86,16 @@ def register_blueprints(app: Flask) -> None:
     api.register_blueprint(history_api)  # /api/v2/history/
     api.register_blueprint(ai_api)  # /api/v2/ai/
     api.register_blueprint(chat_api)  # /api/v2/chat/
+    api.register_blueprint(orchestrator_api)  # /api/v2/orchestrator/
+    api.register_blueprint(intelligence_api)  # /api/v2/ai/assistant/, agent/, rag/, evaluate/, iterate/, ...
     api.register_blueprint(openai_api)  # /v1/chat/completions, /v1/models (OpenAI-compatible)
     app.register_blueprint(core_pages)  # /, /performance
     app.register_blueprint(auth_pages)  # /login, /register, /profile, ...
     app.register_blueprint(templates_pages)  # /library, /categories
     app.register_blueprint(history_pages)  # /history, /saved-prompts
     app.register_blueprint(chat_pages)  # /chat, /ai/providers
+    app.register_blueprint(orchestrator_pages)  # /optimizer
+    app.register_blueprint(assistant_pages)  # /assistants
 
 
 def register_listeners(app: Flask) -> None:

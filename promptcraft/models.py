@@ -3,6 +3,7 @@ from promptcraft.ai.models import AIUsage
 from promptcraft.auth.models import ApiKey, RefreshToken, RevokedToken, SocialAccount, TokenFamily, User
 from promptcraft.chat.models import ChatMessage, ChatSession, ExtractedTemplate
 from promptcraft.history.models import PromptHistory, PromptIteration, PromptThread, SavedPrompt
+from promptcraft.orchestrator.models import AssistantStep, AssistantThread, Feedback, OptimizationRun
 from promptcraft.prompt_templates.models import (
     Category,
     Template,
@@ -13,6 +14,7 @@ from promptcraft.prompt_templates.models import (
 )
 
 __all__ = [
+    "AssistantStep", "AssistantThread", "Feedback", "OptimizationRun",
     "AIUsage", "ChatMessage", "ChatSession", "ExtractedTemplate",
     "ApiKey", "RefreshToken", "RevokedToken", "SocialAccount", "TokenFamily", "User",
     "Category", "Template", "TemplateRating", "TemplateTag", "TemplateUsage", "TemplateVersion",

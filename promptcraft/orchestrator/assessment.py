@@ -26,7 +26,8 @@ CONTEXT = re.compile(r"\b(because|background|context|i am|i'm|we are|we're|our (
                      r"my (?:company|team|goal|project|business)|so that|in order to|the goal|purpose|currently|"
                      r"situation|given that)\b", re.I)
 CONSTRAINT = re.compile(r"\b(must|should|avoid|do not|don't|never|only|no more than|at most|at least|under \d+|"
-                        r"limit|exactly|maximum|minimum|within|without|keep it|make sure|ensure|required?)\b", re.I)
+                        r"limit|exactly|maximum|minimum|within|without|keep it|make sure|ensure|required?|"
+                        r"no (?!one\b)[a-z]+|\d+[- ]words?|one call to action)\b", re.I)
 FORMAT = re.compile(r"\b(format|bullet(?:ed)? (?:points?|list)|bullets|numbered list|list of|table|json|markdown|"
                     r"csv|yaml|headings?|sections?|paragraphs?|step[- ]by[- ]step|steps|outline|code block|"
                     r"template|in \d+ (?:sentences|words|bullets|paragraphs)|one sentence|tl;?dr|columns?)\b", re.I)

@@ -28,6 +28,10 @@ ROLES = {
     "games": "a creative game master", "roleplay": "an immersive role-play partner",
     "general": "a knowledgeable, careful assistant",
 }
+# How sure the library's nearest-template vote must be (see detect_intent) before a template lends
+# its role, or its category a role: a weak match would mislead.
+CONFIDENT = 0.45
+PLAUSIBLE = 0.3
 ROLE_IN_TEXT = re.compile(r"\b(?:act as|you are|imagine you are|pretend to be)\s+(an?\s+[^.,;:\n]{3,70})", re.I)
 
 

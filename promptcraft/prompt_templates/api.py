@@ -5,6 +5,8 @@ from flask import Response
 
 from promptcraft.auth.identity import current_user, login_required, require_user
 from promptcraft.http import ApiBlueprint, document_errors
+from promptcraft.orchestrator import intent
+from promptcraft.orchestrator.schemas import IntentResultSchema
 from promptcraft.pagination import Page, page_schema, paginate
 from promptcraft.prompt_templates import discovery, schemas, service, transfer
 
@@ -155,10 +157,10 @@ def search_prompts(data):
 
 @blp.route("/intent/process/", methods=["POST"])
 @blp.arguments(schemas.IntentRequestSchema)
-@blp.response(200, schemas.IntentSchema)
+@blp.response(200, IntentResultSchema)
 def process_intent(data):
-    """Detect the category of a request (with confidence) and recommend templates for it."""
-    return discovery.detect_intent(data["text"], current_user())
+    """Detect the category and task type of a request (with confidence) and recommend templates."""
+    return intent.classify(data["text"], current_user())
 
 
 @blp.route("/prompts/featured/", methods=["GET"])

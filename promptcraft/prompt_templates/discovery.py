@@ -123,16 +123,16 @@ def categories(user: User | None) -> list[dict[str, Any]]:
 def detect_intent(text: str, user: User | None, *, neighbours: int = 15, recommend: int = 5) -> dict[str, Any]:
     """The likely category of a request, by a vote of its nearest templates in the index.
 
-    Each of the `neighbours` best matches votes for its category with its relevance score; the
-    confidence is the winning share of the votes. The best matches double as recommendations.
+    Each of the `neighbours` best matches votes for its category with its relevance squared (so
+    close matches count for more); the confidence is the winning share of the votes. The best matches double as recommendations.
     """
-    query = keywords(text, limit=16)
+    query = keywords(text, limit=12)
     if query is None:
         return {"category": None, "confidence": 0.0, "candidates": [], "templates": []}
     hits = ranked_page(query, Filters(), user, 1, neighbours, highlight=False).results
     votes: dict[str | None, float] = defaultdict(float)
     for template in hits:
-        votes[template.category.slug if template.category else None] += template.search_score
+        votes[template.category.slug if template.category else None] += template.search_score ** 2
     total = sum(votes.values()) or 1.0
     ranked = sorted(((slug, score / total) for slug, score in votes.items() if slug), key=lambda v: -v[1])
     names = dict(db.session.execute(sa.select(Category.slug, Category.name)).all())

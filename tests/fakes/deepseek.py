@@ -51,6 +51,7 @@ class Reply:
     stall_after: int | None = None  # stop writing (and hold the connection) after this many events
     stall_seconds: float = 5.0
     keepalive_lines: int = 0  # non-streaming: blank lines before the JSON body
+    tool_calls: list | None = None  # non-streaming: the model asks for these tool calls
 
 
 @dataclass
@@ -151,9 +152,11 @@ class FakeDeepSeek:
         message = {"role": "assistant", "content": reply.content}
         if reply.reasoning:
             message["reasoning_content"] = reply.reasoning
+        if reply.tool_calls:
+            message.update(content=None, tool_calls=reply.tool_calls)
         payload = {"id": "fake-1", "object": "chat.completion", "created": int(time.time()), "model": body["model"],
                    "choices": [{"index": 0, "message": message, "logprobs": None,
-                                "finish_reason": reply.finish_reason}],
+                                "finish_reason": "tool_calls" if reply.tool_calls else reply.finish_reason}],
                    "usage": self._usage(body, reply), "system_fingerprint": "fp_fake"}
         yield json.dumps(payload).encode()
 

@@ -22,8 +22,6 @@ CRAFTING = re.compile(r"\b(prompt|rewrite|improve|optimi[sz]e|better|assess|scor
 QUOTED = re.compile(r"```(?:\w+)?\n?(.+?)```|\"\"\"(.+?)\"\"\"|“(.+?)”|\"(.{20,}?)\"", re.S)
 QUESTION = re.compile(r"^\s*(what|who|when|where|why|how|is|are|can|could|do|does|did|should|would|will)\b.*\?\s*$",
                       re.I | re.S)
-CONFIDENT = 0.45  # share of the neighbours' votes (see detect_intent)
-PLAUSIBLE = 0.3
 HEADER = "_Offline engine — PromptCraft's built-in assistant (no language model is connected)._\n\n"
 
 
@@ -84,10 +82,10 @@ class LocalProvider:
         result = assess(prompt)
         intent = self._matches(prompt)
         # A template lends its role only when the match is clear; a weak match would mislead.
-        confident = intent["confidence"] >= CONFIDENT
+        confident = intent["confidence"] >= composer.CONFIDENT
         best = intent["templates"][0] if intent["templates"] and confident else None
         improved, reasons = composer.improve(
-            prompt, category=intent["category"] if intent["confidence"] >= PLAUSIBLE else None,
+            prompt, category=intent["category"] if intent["confidence"] >= composer.PLAUSIBLE else None,
             template_text=best.content if best else None, template_title=best.title if best else None)
         lines = [f"### Assessment: {result.overall}/10", ""]
         lines += [f"- **{name.replace('_', ' ').capitalize()}**: {score}/10" for name, score in result.scores.items()]
@@ -97,7 +95,7 @@ class LocalProvider:
             lines += ["", "### What is missing"] + [f"{i}. {tip}" for i, tip in enumerate(result.suggestions, 1)]
         lines += ["", "### A stronger version", "", "```text", improved, "```", "", "### Why"]
         lines += [f"- {reason}" for reason in reasons]
-        if intent["templates"] and intent["confidence"] >= PLAUSIBLE:
+        if intent["templates"] and intent["confidence"] >= composer.PLAUSIBLE:
             lines += ["", f"### Library templates for this ({intent['category_name'] or 'related'})"]
             lines += [f"- [{t.title}](/library/{t.id})" for t in intent["templates"]]
         after = assess(improved).overall
@@ -111,7 +109,7 @@ class LocalProvider:
                  "- **Assess and improve a prompt**: paste it (in quotes, or after “Improve this prompt:”).",
                  "- **Find templates** in the library for what you want to do.",
                  "- Connect a model (DeepSeek or any OpenAI-compatible server) to get real answers."]
-        if intent["templates"] and intent["confidence"] >= PLAUSIBLE:
+        if intent["templates"] and intent["confidence"] >= composer.PLAUSIBLE:
             lines += ["", "Templates that fit your message:"]
             lines += [f"- [{t.title}](/library/{t.id})" for t in intent["templates"]]
         return "\n".join(lines)
