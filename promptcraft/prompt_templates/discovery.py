@@ -124,7 +124,8 @@ def detect_intent(text: str, user: User | None, *, neighbours: int = 15, recomme
     """The likely category of a request, by a vote of its nearest templates in the index.
 
     Each of the `neighbours` best matches votes for its category with its relevance squared (so
-    close matches count for more); the confidence is the winning share of the votes. The best matches double as recommendations.
+    close matches count for more); the confidence is the winning share of the votes. The best
+    matches double as recommendations.
     """
     query = keywords(text, limit=12)
     if query is None:

@@ -23,7 +23,8 @@ def test_offline_run_follows_the_plan_and_saves_every_step(client, auth, user, l
                      ("assistant", None)]
     assert "/10" in run["reply"] and run["steps"][-1]["provider"] == "local"
     follow = client.post("/api/v2/ai/assistant/run/", headers=headers, json={
-        "assistant_id": "prompt-coach", "message": "write a LinkedIn post about our launch", "thread_id": run["id"]}).json
+        "assistant_id": "prompt-coach", "message": "write a LinkedIn post about our launch",
+        "thread_id": run["id"]}).json
     assert follow["id"] == run["id"] and len(follow["steps"]) == 10
     detail = client.get(f"/api/v2/ai/assistant/threads/{run['id']}/", headers=headers).json
     assert [s["position"] for s in detail["steps"]] == list(range(1, 11))

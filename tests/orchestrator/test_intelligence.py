@@ -64,7 +64,8 @@ def test_retrieve_mixes_the_library_and_the_users_prompts(client, headers, db, u
 
 
 def test_answers_cite_passages_or_say_nothing_was_found(client, headers, library):
-    found = client.post("/api/v2/ai/rag/answer/", headers=headers, json={"question": "How do I write a cover letter?"}).json
+    found = client.post("/api/v2/ai/rag/answer/", headers=headers,
+                        json={"question": "How do I write a cover letter?"}).json
     assert found["grounded"] and found["citations"]
     assert all(f"[{c}]" in found["answer"] for c in found["citations"])
     assert set(found["citations"]) <= {p["id"] for p in found["passages"]}
@@ -75,7 +76,8 @@ def test_answers_cite_passages_or_say_nothing_was_found(client, headers, library
 def test_evaluate_measures_format_count_and_relevance(client, headers):
     prompt = "List three tips for sleeping better, under 50 words, as bullets."
     good = client.post("/api/v2/ai/evaluate/", headers=headers, json={
-        "prompt": prompt, "output": "- Keep a sleep schedule.\n- Avoid screens before bed.\n- Keep the room cool."}).json
+        "prompt": prompt,
+        "output": "- Keep a sleep schedule.\n- Avoid screens before bed.\n- Keep the room cool."}).json
     bad = client.post("/api/v2/ai/evaluate/", headers=headers, json={
         "prompt": prompt, "output": "Cats are lovely animals and many people enjoy having them at home."}).json
     assert good["overall"] > bad["overall"]
