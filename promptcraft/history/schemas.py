@@ -20,7 +20,7 @@ NOTES_MAX = 10_000
 TITLE_MAX = 200
 TAG_MAX = 50
 TAGS_MAX = 20
-SCORE = validate.Range(min=0, max=100)
+SCORE = validate.Range(min=0, max=10)  # the assessment rubric's 0-10 scale
 
 
 def category_field() -> fields.String:
@@ -80,7 +80,7 @@ class PromptHistorySchema(ma.Schema):
     tags = fields.List(fields.String(), required=True)
     tokens_used = fields.Integer(required=True)
     cost = fields.Float(required=True, metadata={"description": "Cost in US dollars"})
-    quality_score = fields.Float(required=True, allow_none=True, metadata={"description": "0 to 100"})
+    quality_score = fields.Float(required=True, allow_none=True, metadata={"description": "0 to 10, the assessment rubric's scale"})
     source = fields.String(required=True, validate=validate.OneOf(SOURCES))
     is_favorite = fields.Boolean(required=True)
     created_at = fields.DateTime(required=True)
@@ -204,7 +204,7 @@ class PromptIterationSchema(ma.Schema):
     prompt = fields.String(required=True)
     response = fields.String(required=True, allow_none=True)
     notes = fields.String(required=True)
-    score = fields.Float(required=True, allow_none=True, metadata={"description": "0 to 100"})
+    score = fields.Float(required=True, allow_none=True, metadata={"description": "0 to 10, the assessment rubric's scale"})
     is_bookmarked = fields.Boolean(required=True)
     is_active = fields.Boolean(required=True, metadata={"description": "The current version of its parent"})
     created_at = fields.DateTime(required=True)

@@ -68,7 +68,7 @@ def own_prompts(user: User, query: str, k: int) -> list[Passage]:
             passages.append(Passage(f"saved:{item.id}", "saved_prompt", item.title, item.content, score,
                                     f"/saved-prompts#saved-{item.id}"))
     for entry in history:
-        quality = (entry.quality_score or 0) / 100  # history keeps scores on 0-100
+        quality = (entry.quality_score or 0) / 10  # the rubric's 0-10 scale
         score = _overlap(terms, entry.original_prompt) * (1 + 0.5 * quality)
         if score > 0:
             passages.append(Passage(f"history:{entry.id}", "history", entry.original_prompt[:80],

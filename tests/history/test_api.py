@@ -47,7 +47,7 @@ def test_every_endpoint_needs_a_signed_in_user(client):
 
 def test_create_and_read_an_entry(client, me):
     created = _entry(client, me, response="Steam rises", source="chat", tokens_used=12, cost=0.002,
-                     quality_score=81.5, tags=["poem"], provider="local", model="local-rubric")
+                     quality_score=8.2, tags=["poem"], provider="local", model="local-rubric")
     assert created["source"] == "chat" and created["deleted_at"] is None and created["is_favorite"] is False
     fetched = client.get(f"{API}/history/{created['id']}/", headers=me)
     assert fetched.status_code == 200 and fetched.json == created
@@ -79,9 +79,9 @@ def test_search_filters_and_favourite(client, me):
 
 def test_put_replaces_and_patch_changes_only_what_is_sent(client, me):
     entry = _entry(client, me, response="r", tags=["x"], source="chat")
-    patched = client.patch(f"{API}/history/{entry['id']}/", json={"quality_score": 70}, headers=me).json
+    patched = client.patch(f"{API}/history/{entry['id']}/", json={"quality_score": 7}, headers=me).json
     assert (patched["quality_score"], patched["response"], patched["tags"], patched["source"]) == (
-        70, "r", ["x"], "chat")
+        7, "r", ["x"], "chat")
     replaced = client.put(f"{API}/history/{entry['id']}/", json={"original_prompt": "New"}, headers=me).json
     assert (replaced["original_prompt"], replaced["response"], replaced["tags"], replaced["source"]) == (
         "New", None, [], "manual")
@@ -95,7 +95,7 @@ def test_put_replaces_and_patch_changes_only_what_is_sent(client, me):
     {"original_prompt": "x", "tokens_used": "12"},
     {"original_prompt": "x", "tokens_used": -1},
     {"original_prompt": "x", "is_favorite": 1},
-    {"original_prompt": "x", "quality_score": 101},
+    {"original_prompt": "x", "quality_score": 11},
     {"original_prompt": "x", "cost": "0.1"},
     {"original_prompt": "x", "tags": ["a" * 51]},
     {"original_prompt": "x", "tags": [str(n) for n in range(21)]},
@@ -214,8 +214,8 @@ def test_iterations_versions_set_active_and_bookmark(client, me):
     assert [i["is_active"] for i in listed["results"]] == [True, False, False]
     assert client.post(f"{API}/iterations/{first['id']}/bookmark/", headers=me).json["is_bookmarked"] is True
     assert client.get(f"{API}/iterations/?bookmarked=true", headers=me).json["count"] == 1
-    edited = client.patch(f"{API}/iterations/{first['id']}/", json={"notes": "best so far", "score": 88}, headers=me)
-    assert (edited.json["notes"], edited.json["score"], edited.json["prompt"]) == ("best so far", 88, "v1")
+    edited = client.patch(f"{API}/iterations/{first['id']}/", json={"notes": "best so far", "score": 8.8}, headers=me)
+    assert (edited.json["notes"], edited.json["score"], edited.json["prompt"]) == ("best so far", 8.8, "v1")
 
 
 def test_iteration_needs_a_parent_of_the_caller(client, me, them):

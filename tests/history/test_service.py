@@ -73,8 +73,8 @@ def test_search_is_case_insensitive_over_prompts_and_responses_and_takes_wildcar
 
 
 def test_filters_and_ordering_with_missing_scores_last(db, user):
-    low = service.record_prompt(user.id, "low", quality_score=20, source="chat")
-    high = service.record_prompt(user.id, "high", quality_score=90, source="optimizer", is_favorite=True)
+    low = service.record_prompt(user.id, "low", quality_score=2, source="chat")
+    high = service.record_prompt(user.id, "high", quality_score=9, source="optimizer", is_favorite=True)
     unscored = service.record_prompt(user.id, "none", source="chat")
     assert [e.id for e in service.list_entries(user.id, ordering="-score").results] == [high.id, low.id, unscored.id]
     assert [e.id for e in service.list_entries(user.id, ordering="score").results] == [low.id, high.id, unscored.id]

@@ -32,7 +32,7 @@ def test_task_type_comes_from_the_leading_verb():
 
 def test_optimize_raises_the_score_and_cites_its_sources(client, headers, db, user, library):
     record_prompt(user.id, "Write a blog post about remote work for engineering managers, 800 words.",
-                  quality_score=80, source="manual")
+                  quality_score=8, source="manual")
     result = client.post("/api/v2/ai/agent/optimize/", headers=headers,
                          json={"prompt": "write a blog post about remote work", "goal": "our engineering blog"}).json
     assert result["score_after"] > result["score_before"]
