@@ -33,3 +33,7 @@ prompt_recorded = _signals.signal("prompt-recorded")
 
 # Sender = user id; a receiver returns the user's plan entitlements (billing), or None.
 entitlements_requested = _signals.signal("entitlements-requested")
+
+# An AskMe session was finalised into a prompt (sender = user id; session_id, score as keyword
+# arguments: the composed prompt's assessment score, 0–10, or None).
+askme_finished = _signals.signal("askme-finished")

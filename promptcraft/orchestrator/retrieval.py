@@ -87,10 +87,19 @@ def library(user: User | None, query: str, k: int) -> list[Passage]:
                     {"template_id": t.id, "category": t.category.slug if t.category else None}) for t in hits]
 
 
+RRF_K = 60  # reciprocal-rank fusion constant (Cormack et al.)
+
+
 def retrieve(user: User, query: str, k: int = 6) -> list[Passage]:
-    """The best passages from the library and the user's own prompts, merged by normalised score."""
-    merged = library(user, query, k) + own_prompts(user, query, k)
-    return sorted(merged, key=lambda p: -p.score)[:k]
+    """The best passages from the library and the user's own prompts, fused by reciprocal rank.
+
+    The two sources score on different scales (a ranker's relative score against words in
+    common), so their ranks are fused rather than their scores; each passage keeps its own score.
+    """
+    fused = [(1 / (RRF_K + rank), p) for source in (library(user, query, k), own_prompts(user, query, k))
+             for rank, p in enumerate(source, 1)]
+    fused.sort(key=lambda item: -item[0])  # stable: at equal rank the library passage comes first
+    return [p for _, p in fused[:k]]
 
 
 class AnswerSchema(ma.Schema):

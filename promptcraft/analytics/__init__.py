@@ -1,0 +1,1 @@
+"""Analytics: events, dashboards, insights, template analytics, recommendations and A/B tests."""
