@@ -33,6 +33,9 @@ class Template(db.Model):
     __table_args__ = (
         sa.Index("ix_templates_public_created", "is_public", "created_at"),
         sa.Index("ix_templates_category_public", "category_id", "is_public"),
+        # Covers everything search filters and boosts on, so ranking never reads the wide rows.
+        sa.Index("ix_templates_ranking", "id", "is_public", "owner_id", "category_id", "is_featured",
+                 "usage_count", "rating_avg"),
     )
 
     # An integer key: SQLite's full-text index is keyed by it (FTS5 content_rowid).

@@ -50,6 +50,18 @@ def test_usage_and_rating_break_near_ties(db, library, make_template):
     assert results[0].search_score > results[1].search_score
 
 
+def test_broad_queries_score_a_bounded_set_of_newest_matches_and_count_them_all(db, make_template, monkeypatch):
+    from promptcraft.prompt_templates.search import fulltext
+
+    monkeypatch.setattr(fulltext, "RANK_DEPTH", 3)
+    ids = [make_template(None, title=f"Haiku number {n}", content="Write a haiku about the sea.") for n in range(5)]
+    page = discovery.list_templates(None, q="haiku", page_size=2)
+    assert page.count == 5  # counting stays exact
+    assert {t.id for t in page.results} <= set(ids[-3:])  # only the three newest were scored
+    pages = [discovery.list_templates(None, q="haiku", page=n, page_size=2).results for n in (1, 2, 3)]
+    assert sorted(t.id for p in pages for t in p) == sorted(ids)  # deeper pages continue the same order
+
+
 def test_snippets_mark_matches_and_escape_user_text(db, make_template):
     make_template(None, title="<script>alert(1)</script> prompt", content="Explain <b>recursion</b> to a child.")
     hit = discovery.list_templates(None, q="recursion").results[0]

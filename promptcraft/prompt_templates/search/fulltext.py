@@ -2,6 +2,12 @@
 
 Relevance gets a modest boost from rating and usage: at most ×1.2 for heavy use and ×1.2 for a
 perfect rating, so a popular template wins a close call but never buries a better match.
+
+Work per query is bounded: scoring (bm25, ts_rank) reads every scored match's positions, so a
+query scores at most RANK_DEPTH matches, the newest first, read from the index in id order
+without scoring the rest. A query matching fewer is ranked exactly (the bundled library has
+under 2,000 templates); a broader one lists its newest RANK_DEPTH matches by score, then the
+older ones by score (only a page that deep pays for scoring them). Counting stays exact.
 """
 from __future__ import annotations
 
@@ -17,6 +23,7 @@ TEMPLATES = Template.__table__
 FTS = sa.table("templates_fts", sa.column("rowid"))
 SEARCH_VECTOR = sa.literal_column("templates.search_vector")
 HEADLINE_OPTIONS = f"StartSel={OPEN}, StopSel={CLOSE}, MaxWords=28, MinWords=12, MaxFragments=1"
+RANK_DEPTH = 2000
 
 
 def _boost() -> sa.ColumnElement:
@@ -48,11 +55,18 @@ class FullTextRanker:
     def rank(self, query: TermQuery, where: sa.ColumnElement, limit: int, offset: int = 0) -> list[tuple[int, float]]:
         condition, relevance, source = self._match(query)
         score = (relevance * _boost()).label("score")
-        stmt = (
-            sa.select(TEMPLATES.c.id, score).select_from(source).where(condition, where)
-            .order_by(sa.desc("score"), TEMPLATES.c.id).limit(limit).offset(offset)
-        )
-        return [(row.id, float(row.score)) for row in db.session.execute(stmt)]
+        scored = sa.select(TEMPLATES.c.id, score).select_from(source).where(condition, where)
+        # SQLite's FTS5 yields rowids in order itself, so a scan in that order stops at its limit.
+        newest = FTS.c.rowid.desc() if self._dialect() == "sqlite" else TEMPLATES.c.id.desc()
+        if offset + limit <= RANK_DEPTH:
+            ranked = scored.order_by(newest).limit(RANK_DEPTH).subquery()
+            stmt = sa.select(ranked.c.id, ranked.c.score).order_by(ranked.c.score.desc(), ranked.c.id)
+        else:  # a deep page: the same order — the newest RANK_DEPTH by score, then the older ones by score
+            oldest_scored = db.session.scalar(sa.select(TEMPLATES.c.id).select_from(source).where(condition, where)
+                                              .order_by(newest).offset(RANK_DEPTH - 1).limit(1))
+            older = sa.case((TEMPLATES.c.id < oldest_scored, 1), else_=0) if oldest_scored else sa.literal(0)
+            stmt = scored.order_by(older, sa.desc("score"), TEMPLATES.c.id)
+        return [(row.id, float(row.score)) for row in db.session.execute(stmt.limit(limit).offset(offset))]
 
     def matches(self, query: TermQuery, where: sa.ColumnElement) -> sa.Select:
         """The ids of every matching template, as a subquery."""
