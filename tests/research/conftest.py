@@ -1,0 +1,65 @@
+"""Research fixtures: material to research (templates, the user's own prompts), a fake Tavily,
+and a helper that starts a job through the API and waits for its background run to end."""
+from __future__ import annotations
+
+import pytest
+
+from promptcraft.extensions import db as _db
+from promptcraft.history.models import SavedPrompt
+from promptcraft.research import runner
+from tests.fakes.tavily import API_KEY as TAVILY_KEY
+from tests.fakes.tavily import FakeTavily
+
+SQL_TEMPLATE = ("Write a SQL query that answers {{question}}. Use explicit JOIN clauses and name every column. "
+                "Explain how the query uses indexes before you show it. Return the SQL in one fenced block.")
+
+
+@pytest.fixture
+def material(app, user, make_template):
+    """Two library templates and one saved prompt of the user about SQL queries; returns their ids."""
+    ids = {"sql": make_template(title="SQL query writer", content=SQL_TEMPLATE, category="coding", tags=["sql"]),
+           "email": make_template(title="Weekly status email")}
+    with app.app_context():
+        saved = SavedPrompt(user_id=user.id, title="My SQL review prompt",
+                            content="Review this SQL query for slow joins and missing indexes. Suggest a faster "
+                                    "query and explain the change in plain words.")
+        _db.session.add(saved)
+        _db.session.commit()
+        ids["saved"] = saved.id
+    return ids
+
+
+@pytest.fixture(scope="session")
+def fake_tavily_server():
+    server = FakeTavily().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def fake_tavily(fake_tavily_server):
+    fake_tavily_server.reset()
+    yield fake_tavily_server
+    fake_tavily_server.reset()
+
+
+@pytest.fixture
+def use_tavily(app, fake_tavily, monkeypatch):
+    """Turn web search on, pointed at the fake Tavily; returns the fake."""
+    monkeypatch.setitem(app.config, "TAVILY_API_KEY", TAVILY_KEY)
+    monkeypatch.setitem(app.config, "TAVILY_BASE_URL", fake_tavily.url)
+    monkeypatch.setitem(app.config, "TAVILY_TIMEOUT_SECONDS", 1.0)
+    return fake_tavily
+
+
+@pytest.fixture
+def research(app, client):
+    """research(headers, topic, depth="standard") → the finished job as the API shows it."""
+
+    def run(headers, topic="SQL query indexes", depth="standard"):
+        created = client.post("/api/v2/research/jobs/", json={"topic": topic, "depth": depth}, headers=headers)
+        assert created.status_code == 201, created.json
+        assert runner.wait(app, created.json["id"], timeout=30)
+        return client.get(f"/api/v2/research/jobs/{created.json['id']}/", headers=headers).json
+
+    return run
