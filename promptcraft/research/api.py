@@ -27,8 +27,8 @@ def _recover_left_jobs() -> None:
 
 
 @blp.route("/jobs/", methods=["GET"])
-@blp.arguments(schemas.JobQuerySchema, location="query")
-@blp.response(200, page_schema(schemas.JobSummarySchema))
+@blp.arguments(schemas.ResearchJobQuerySchema, location="query")
+@blp.response(200, page_schema(schemas.ResearchJobSummarySchema))
 @login_required
 def list_jobs(args):
     """The caller's research jobs, newest first (optionally of one status)."""
@@ -36,8 +36,8 @@ def list_jobs(args):
 
 
 @blp.route("/jobs/", methods=["POST"], endpoint="create_job")
-@blp.arguments(schemas.JobCreateSchema)
-@blp.response(201, schemas.JobSchema)
+@blp.arguments(schemas.ResearchJobCreateSchema)
+@blp.response(201, schemas.ResearchJobSchema)
 @login_required
 def create_job(data):
     """Start researching a topic in the background (429 when today's allowance is used up)."""
@@ -45,7 +45,7 @@ def create_job(data):
 
 
 @blp.route("/jobs/<id:job_id>/", methods=["GET"])
-@blp.response(200, schemas.JobSchema)
+@blp.response(200, schemas.ResearchJobSchema)
 @login_required
 def get_job(job_id: int):
     """A job: status, progress and its steps, the sources and, once done, the brief citing them."""
@@ -53,7 +53,7 @@ def get_job(job_id: int):
 
 
 @blp.route("/jobs/<id:job_id>/stream/", methods=["GET"])
-@blp.arguments(schemas.StreamQuerySchema, location="query")
+@blp.arguments(schemas.ResearchStreamQuerySchema, location="query")
 @blp.alt_response(200, success=True, **STREAM_DOC)
 @login_required
 def stream(args, job_id: int):
@@ -72,11 +72,13 @@ def last_event_id(query_value: int | None) -> int:
     return query_value or 0
 
 
-def frames(job_id: int, after: int = 0) -> Iterator[str]:
+def frames(job_id: int, after: int = 0, *, final: str | None = None) -> Iterator[str]:
+    """SSE frames of a job's progress; `final` renames the last event (the page's stream ends
+    with `done` either way, since an event named `error` is also an EventSource failure)."""
     yield sse.event("start", {"job_id": job_id})
     for chunk in follow(job_id, after):
         if chunk == KEEPALIVE:
             yield sse.comment()
         else:
             name, payload, event_id = chunk
-            yield sse.event(name, payload, event_id)
+            yield sse.event(final if final and name != "progress" else name, payload, event_id)

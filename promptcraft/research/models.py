@@ -52,6 +52,10 @@ class ResearchJob(db.Model):
     def finished(self) -> bool:
         return self.status in FINISHED
 
+    @property
+    def error(self) -> dict[str, str] | None:
+        return {"code": self.error_code, "message": self.error_message or ""} if self.error_code else None
+
 
 class ResearchEvent(db.Model):
     """A progress step of a job: its stage, percent and message. Ids order a job's stream and are

@@ -11,22 +11,22 @@ from promptcraft.research.models import DEPTHS, STATUSES
 TOPIC_MAX = 300
 
 
-class JobCreateSchema(ma.Schema):
+class ResearchJobCreateSchema(ma.Schema):
     topic = text(TOPIC_MAX, min_length=3, required=True,
                  metadata={"description": "What to research, in a few words or a question"})
     depth = fields.String(load_default="standard", validate=validate.OneOf(DEPTHS),
                           metadata={"description": "quick, standard or deep: how many sources of each kind"})
 
 
-class JobFormSchema(FormInput, JobCreateSchema):
+class ResearchJobFormSchema(FormInput, ResearchJobCreateSchema):
     pass
 
 
-class JobQuerySchema(PageQuerySchema):
+class ResearchJobQuerySchema(PageQuerySchema):
     status = fields.String(validate=validate.OneOf(STATUSES))
 
 
-class SourceSchema(ma.Schema):
+class ResearchSourceSchema(ma.Schema):
     n = fields.Integer(required=True, metadata={"description": "The number the brief cites, as [n]"})
     id = fields.String(required=True, metadata={"description": "template:ID, saved:ID, history:ID or web:N"})
     kind = fields.String(required=True, metadata={"description": "template, saved_prompt, history or web"})
@@ -37,12 +37,12 @@ class SourceSchema(ma.Schema):
     cited = fields.Boolean(required=True, metadata={"description": "Whether the brief cites this source"})
 
 
-class ErrorInfoSchema(ma.Schema):
+class ResearchErrorSchema(ma.Schema):
     code = fields.String(required=True)
     message = fields.String(required=True)
 
 
-class JobSummarySchema(ma.Schema):
+class ResearchJobSummarySchema(ma.Schema):
     id = fields.Integer(required=True)
     topic = fields.String(required=True)
     depth = fields.String(required=True)
@@ -51,13 +51,11 @@ class JobSummarySchema(ma.Schema):
     progress = fields.Integer(required=True, metadata={"description": "Percent, 0–100"})
     created_at = fields.DateTime(required=True)
     finished_at = fields.DateTime(allow_none=True, required=True)
-    error = fields.Method("_error", allow_none=True, metadata={"type": "object", "nullable": True})
-
-    def _error(self, job) -> dict | None:
-        return {"code": job.error_code, "message": job.error_message} if job.error_code else None
+    error = fields.Nested(ResearchErrorSchema, allow_none=True, required=True,
+                          metadata={"description": "Why the job failed; null unless it did"})
 
 
-class ProgressEventSchema(ma.Schema):
+class ResearchStepSchema(ma.Schema):
     id = fields.Integer(required=True)
     stage = fields.String(required=True)
     progress = fields.Integer(required=True)
@@ -65,17 +63,17 @@ class ProgressEventSchema(ma.Schema):
     created_at = fields.DateTime(required=True)
 
 
-class JobSchema(JobSummarySchema):
+class ResearchJobSchema(ResearchJobSummarySchema):
     started_at = fields.DateTime(allow_none=True, required=True)
     attempts = fields.Integer(required=True)
-    sources = fields.List(fields.Nested(SourceSchema), required=True)
+    sources = fields.List(fields.Nested(ResearchSourceSchema), required=True)
     brief = fields.String(required=True, metadata={"description": "Markdown, citing sources as [n]; empty until done"})
     brief_method = fields.String(allow_none=True, required=True,
                                  metadata={"description": "model (written by a model) or local (composed offline)"})
-    messages = fields.List(fields.Nested(ProgressEventSchema), required=True, attribute="events",
+    messages = fields.List(fields.Nested(ResearchStepSchema), required=True, attribute="events",
                            metadata={"description": "The progress steps so far, oldest first"})
 
 
-class StreamQuerySchema(ma.Schema):
+class ResearchStreamQuerySchema(ma.Schema):
     last_event_id = fields.Integer(validate=validate.Range(min=0, max=2**63 - 1), metadata={
         "description": "Resume after this event (EventSource sends the Last-Event-ID header instead)"})

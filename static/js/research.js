@@ -1,5 +1,5 @@
 // A research job's page follows the job over SSE (see promptcraft/research/api.py): progress
-// events move the bar and add to the log; on done or error the stored job replaces the live one.
+// events move the bar and add to the log; on done (finished or failed) the stored job replaces the live one.
 document.addEventListener("htmx:sseBeforeMessage", (event) => {
   const sink = event.target;
   if (!sink.dataset || sink.dataset.researchEvents === undefined) return;
@@ -16,7 +16,7 @@ document.addEventListener("htmx:sseBeforeMessage", (event) => {
     const item = document.createElement("li");
     item.textContent = payload.message;
     box.querySelector("#job-messages").append(item);
-  } else if (event.detail.type === "done" || event.detail.type === "error") {
+  } else if (event.detail.type === "done") {
     htmx.ajax("GET", box.dataset.jobUrl, { target: box, swap: "outerHTML" });
   }
 });
