@@ -2,11 +2,14 @@
 and a helper that starts a job through the API and waits for its background run to end."""
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
 from promptcraft.extensions import db as _db
 from promptcraft.history.models import SavedPrompt
 from promptcraft.research import runner
+from promptcraft.research.models import ResearchJob
 from tests.fakes.tavily import API_KEY as TAVILY_KEY
 from tests.fakes.tavily import FakeTavily
 
@@ -27,6 +30,24 @@ def material(app, user, make_template):
         _db.session.commit()
         ids["saved"] = saved.id
     return ids
+
+
+@pytest.fixture
+def make_job(app):
+    """make_job(user, minutes_ago=0, **columns) → the id of a job row as a run left it (default:
+    running, at the library stage, 35%, first attempt, heartbeat `minutes_ago`)."""
+
+    def make(user, minutes_ago: float = 0, **columns) -> int:
+        beat = datetime.now(UTC) - timedelta(minutes=minutes_ago)
+        values = {"topic": "SQL query indexes", "depth": "quick", "status": "running", "stage": "library",
+                  "progress": 35, "attempts": 1, "created_at": beat, "started_at": beat, "heartbeat_at": beat}
+        with app.app_context():
+            job = ResearchJob(owner_id=user.id, **{**values, **columns})
+            _db.session.add(job)
+            _db.session.commit()
+            return job.id
+
+    return make
 
 
 @pytest.fixture(scope="session")

@@ -2,24 +2,12 @@
 left queued or running (a stale heartbeat) are resumed, or failed once out of attempts."""
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-
 import pytest
 
 from promptcraft.errors import AppError
 from promptcraft.research import runner
 from promptcraft.research.models import ResearchEvent, ResearchJob
 from promptcraft.research.service import gather
-
-
-def _left_behind(db, user, *, attempts=1, minutes_ago=30, status="running", progress=35):
-    """A job as a process that died mid-run leaves it."""
-    beat = datetime.now(UTC) - timedelta(minutes=minutes_ago)
-    job = ResearchJob(owner_id=user.id, topic="SQL query indexes", depth="quick", status=status, stage="library",
-                      progress=progress, attempts=attempts, created_at=beat, started_at=beat, heartbeat_at=beat)
-    db.session.add(job)
-    db.session.commit()
-    return job.id
 
 
 def test_a_crash_in_a_stage_fails_the_job_with_the_reason(app, monkeypatch, client, auth, user, material):
@@ -51,8 +39,8 @@ def test_an_app_error_in_a_stage_keeps_its_code(app, monkeypatch, client, auth, 
     assert job["error"] == {"code": "search_unavailable", "message": "The search service is down."}
 
 
-def test_stale_running_job_is_resumed_and_finishes(app, db, user, material):
-    job_id = _left_behind(db, user)
+def test_stale_running_job_is_resumed_and_finishes(app, db, make_job, user, material):
+    job_id = make_job(user, minutes_ago=30)
     outcome = runner.recover()
     assert outcome == {"resumed": [job_id], "failed": []}
     assert runner.wait(app, job_id)
@@ -63,8 +51,8 @@ def test_stale_running_job_is_resumed_and_finishes(app, db, user, material):
     assert "The server restarted during this job; resuming it." in messages
 
 
-def test_stale_job_out_of_attempts_is_failed(app, db, user):
-    job_id = _left_behind(db, user, attempts=2)
+def test_stale_job_out_of_attempts_is_failed(app, db, make_job, user):
+    job_id = make_job(user, minutes_ago=30, attempts=2)
     assert runner.recover() == {"resumed": [], "failed": [job_id]}
     job = db.session.get(ResearchJob, job_id)
     assert job.status == "failed" and job.error_code == "interrupted" and job.finished_at
@@ -72,16 +60,16 @@ def test_stale_job_out_of_attempts_is_failed(app, db, user):
     assert runner.recover() == {"resumed": [], "failed": []}  # done once
 
 
-def test_jobs_with_a_fresh_heartbeat_or_finished_are_left_alone(app, db, user):
-    fresh = _left_behind(db, user, minutes_ago=1)
-    finished = _left_behind(db, user, status="done", progress=100)
+def test_jobs_with_a_fresh_heartbeat_or_finished_are_left_alone(app, db, make_job, user):
+    fresh = make_job(user, minutes_ago=1)
+    finished = make_job(user, minutes_ago=30, status="done", progress=100)
     assert runner.recover() == {"resumed": [], "failed": []}
     assert db.session.get(ResearchJob, fresh).status == "running"
     assert db.session.get(ResearchJob, finished).status == "done"
 
 
-def test_first_request_of_a_process_recovers_left_jobs(app, db, client, user, monkeypatch):
-    job_id = _left_behind(db, user, attempts=2)
+def test_first_request_of_a_process_recovers_left_jobs(app, db, make_job, client, user, monkeypatch):
+    job_id = make_job(user, minutes_ago=30, attempts=2)
     monkeypatch.setitem(app.extensions, "research", {"recovered": False})
     assert client.get("/health/").status_code == 200
     db.session.expire_all()
@@ -89,15 +77,15 @@ def test_first_request_of_a_process_recovers_left_jobs(app, db, client, user, mo
     assert app.extensions["research"]["recovered"] is True
 
 
-def test_a_stream_watching_a_stale_job_recovers_it(app, db, client, auth, user):
-    job_id = _left_behind(db, user, attempts=2)
+def test_a_stream_watching_a_stale_job_recovers_it(app, db, make_job, client, auth, user):
+    job_id = make_job(user, minutes_ago=30, attempts=2)
     body = client.get(f"/api/v2/research/jobs/{job_id}/stream/", headers=auth.headers(user)).get_data(as_text=True)
     assert "event: error" in body and '"code":"interrupted"' in body
 
 
 @pytest.mark.parametrize("status", ["queued", "running"])
-def test_queued_jobs_left_behind_are_resumed_too(app, db, user, material, status):
-    job_id = _left_behind(db, user, status=status)
+def test_queued_jobs_left_behind_are_resumed_too(app, db, make_job, user, material, status):
+    job_id = make_job(user, minutes_ago=30, status=status)
     assert runner.recover()["resumed"] == [job_id]
     runner.wait(app, job_id)
     db.session.expire_all()

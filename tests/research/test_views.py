@@ -3,7 +3,6 @@ the brief with its sources when done, the reason when it failed)."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
 
 from promptcraft.extensions import db as _db
 from promptcraft.research import runner
@@ -48,13 +47,8 @@ def test_over_the_limit_the_form_says_so(app, client, auth, user, monkeypatch):
     assert "Your plan allows 0 research jobs a day" in page
 
 
-def test_a_running_job_page_connects_to_its_stream(app, client, auth, user):
-    with app.app_context():
-        job = ResearchJob(owner_id=user.id, topic="SQL", depth="quick", status="running", stage="library",
-                          progress=35, attempts=1, heartbeat_at=datetime.now(UTC))
-        _db.session.add(job)
-        _db.session.commit()
-        job_id = job.id
+def test_a_running_job_page_connects_to_its_stream(client, auth, user, make_job):
+    job_id = make_job(user)
     auth.cookie_login(user)
     page = client.get(f"/research/{job_id}").get_data(as_text=True)
     assert f'sse-connect="/research/{job_id}/stream?last_event_id=0" sse-close="done"' in page
@@ -63,25 +57,16 @@ def test_a_running_job_page_connects_to_its_stream(app, client, auth, user):
     assert fragment.lstrip().startswith('<section class="card research-job"')
 
 
-def test_a_failed_job_page_says_why(app, client, auth, user):
-    with app.app_context():
-        job = ResearchJob(owner_id=user.id, topic="SQL", depth="quick", status="failed", stage="failed",
-                          progress=35, error_code="interrupted", error_message="The job was interrupted 2 time(s).")
-        _db.session.add(job)
-        _db.session.commit()
-        job_id = job.id
+def test_a_failed_job_page_says_why(client, auth, user, make_job):
+    job_id = make_job(user, status="failed", stage="failed", error_code="interrupted",
+                      error_message="The job was interrupted 2 time(s).")
     auth.cookie_login(user)
     page = client.get(f"/research/{job_id}").get_data(as_text=True)
     assert 'id="job-error"' in page and "interrupted 2 time(s)" in page and "sse-connect" not in page
 
 
-def test_the_page_stream_ends_with_done_even_when_the_job_failed(app, client, auth, user):
-    with app.app_context():
-        job = ResearchJob(owner_id=user.id, topic="SQL", depth="quick", status="failed", stage="failed",
-                          progress=35, error_code="interrupted", error_message="Interrupted.")
-        _db.session.add(job)
-        _db.session.commit()
-        job_id = job.id
+def test_the_page_stream_ends_with_done_even_when_the_job_failed(client, auth, user, make_job):
+    job_id = make_job(user, status="failed", stage="failed", error_code="interrupted", error_message="Interrupted.")
     auth.cookie_login(user)
     body = client.get(f"/research/{job_id}/stream").get_data(as_text=True)
     assert body.rstrip().endswith(f'event: done\ndata: {{"job_id":{job_id},"code":"interrupted",'
