@@ -92,7 +92,7 @@ def local(topic: str, sources: list[dict[str, Any]], points: int) -> str:
                  "Every keyword of the topic appears in at least one source.")
     if not any(s["kind"] == "web" for s in sources):
         lines.append("No web sources were used: this brief draws on the library and your own prompts only.")
-    return "\n".join(lines) + "\n\n" + _source_list(sources) + "\n\n_Composed offline from the sources' own text._"
+    return "\n".join(lines) + "\n\n" + _source_list(sources)
 
 
 def _excerpt(text: str, limit: int = 220) -> str:
