@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from promptcraft.extensions import db as _db
-from promptcraft.history.models import SavedPrompt
+from promptcraft.history.models import PromptHistory, SavedPrompt
 from promptcraft.research import runner
 from promptcraft.research.models import ResearchJob
 from tests.fakes.tavily import API_KEY as TAVILY_KEY
@@ -19,16 +19,20 @@ SQL_TEMPLATE = ("Write a SQL query that answers {{question}}. Use explicit JOIN 
 
 @pytest.fixture
 def material(app, user, make_template):
-    """Two library templates and one saved prompt of the user about SQL queries; returns their ids."""
+    """Two library templates, and a saved prompt and a history entry of the user about SQL queries;
+    returns their ids."""
     ids = {"sql": make_template(title="SQL query writer", content=SQL_TEMPLATE, category="coding", tags=["sql"]),
            "email": make_template(title="Weekly status email")}
     with app.app_context():
         saved = SavedPrompt(user_id=user.id, title="My SQL review prompt",
                             content="Review this SQL query for slow joins and missing indexes. Suggest a faster "
                                     "query and explain the change in plain words.")
-        _db.session.add(saved)
+        entry = PromptHistory(user_id=user.id, original_prompt="Speed up my SQL query with the right indexes",
+                              optimized_prompt="Act as a database expert. Find the indexes this SQL query needs "
+                                               "and explain the cost of each one.", quality_score=8.0)
+        _db.session.add_all([saved, entry])
         _db.session.commit()
-        ids["saved"] = saved.id
+        ids["saved"], ids["history"] = saved.id, entry.id
     return ids
 
 

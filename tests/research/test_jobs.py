@@ -15,6 +15,7 @@ def test_create_job_runs_in_the_background_to_a_cited_brief(client, auth, user, 
     assert job["attempts"] == 1 and job["finished_at"] and job["error"] is None
     ids = [s["id"] for s in job["sources"]]
     assert f"template:{material['sql']}" in ids and f"saved:{material['saved']}" in ids
+    assert f"history:{material['history']}" in ids
     assert f"template:{material['email']}" not in ids  # nothing about SQL in it
     assert [s["n"] for s in job["sources"]] == list(range(1, len(ids) + 1))
     cited = {int(n) for n in re.findall(r"\[(\d+)\]", job["brief"])}
@@ -22,6 +23,7 @@ def test_create_job_runs_in_the_background_to_a_cited_brief(client, auth, user, 
     assert {s["n"] for s in job["sources"] if s["cited"]} == cited
     assert job["brief_method"] == "local" and "# Research brief: SQL query indexes" in job["brief"]
     assert "From the library" in job["brief"] and "From your saved prompts" in job["brief"]
+    assert "From your history" in job["brief"]
     stages = [m["stage"] for m in job["messages"]]
     assert stages[0] == "queued" and stages[-1] == "done"
     assert {"planning", "library", "history", "web", "writing"} <= set(stages)
@@ -90,3 +92,12 @@ def test_events_are_persisted_in_order(app, db, auth, user, material, research):
                               .order_by(ResearchEvent.id)).all()
     assert [r.message for r in rows] == [m["message"] for m in job["messages"]]
     assert db.session.get(ResearchJob, job["id"]).heartbeat_at is not None
+
+
+def test_out_of_model_allowance_the_brief_is_composed_offline_and_says_why(app, monkeypatch, auth, user,
+                                                                             material, research, use_deepseek):
+    fake = use_deepseek()
+    monkeypatch.setitem(app.config, "AI_DAILY_REQUESTS", 0)
+    job = research(auth.headers(user), "SQL query indexes")
+    assert job["status"] == "done" and job["brief_method"] == "local" and fake.requests == []
+    assert any(m["message"].startswith("The model was not used (") for m in job["messages"])
