@@ -136,6 +136,16 @@ class Config:
     CHAT_HISTORY_TOKEN_BUDGET = env_int("CHAT_HISTORY_TOKEN_BUDGET", 6000)
     MAX_API_KEYS = env_int("MAX_API_KEYS", 20)
     RESEARCH_JOBS_PER_DAY = env_int("RESEARCH_JOBS_PER_DAY", 20)
+    # Research jobs: web search through Tavily when a key is set; a job whose heartbeat is older
+    # than RESEARCH_STALE_SECONDS was left by a dead process and is resumed (up to
+    # RESEARCH_MAX_ATTEMPTS runs in all) or failed.
+    TAVILY_API_KEY = env("TAVILY_API_KEY")
+    TAVILY_BASE_URL = env("TAVILY_BASE_URL", "https://api.tavily.com")
+    TAVILY_TIMEOUT_SECONDS = env_float("TAVILY_TIMEOUT_SECONDS", 20.0)
+    TAVILY_CONNECT_TIMEOUT_SECONDS = env_float("TAVILY_CONNECT_TIMEOUT_SECONDS", 5.0)
+    RESEARCH_STALE_SECONDS = env_int("RESEARCH_STALE_SECONDS", 300)
+    RESEARCH_MAX_ATTEMPTS = env_int("RESEARCH_MAX_ATTEMPTS", 2)
+    RESEARCH_POLL_SECONDS = env_float("RESEARCH_POLL_SECONDS", 0.5)  # how often a progress stream looks
     # USD per million tokens, by the day a price took effect (the latest row on or before a
     # call's date applies). Keep it in step with the providers' pricing pages; AI_PRICES_JSON
     # (a JSON list of the same rows) replaces it without a code change.
@@ -197,6 +207,8 @@ class TestingConfig(Config):
     AI_RETRIES = 0
     LOCAL_ENGINE_CHUNK_DELAY = 0.0
     OAUTH_PROVIDERS: dict = {}
+    TAVILY_API_KEY = None  # tests point it at a fake Tavily when they want web search
+    RESEARCH_POLL_SECONDS = 0.05
 
 
 class ProductionConfig(Config):

@@ -81,6 +81,8 @@ def register_blueprints(app: Flask) -> None:
     from promptcraft.orchestrator.views import bp as orchestrator_pages
     from promptcraft.prompt_templates.api import blp as templates_api
     from promptcraft.prompt_templates.views import bp as templates_pages
+    from promptcraft.research.api import blp as research_api
+    from promptcraft.research.views import bp as research_pages
 
     api.register_blueprint(core_api)  # /health/, /metrics, /api/v2/core/, /api/v2/status/
     api.register_blueprint(auth_api)  # /api/v2/auth/
@@ -91,6 +93,7 @@ def register_blueprints(app: Flask) -> None:
     api.register_blueprint(orchestrator_api)  # /api/v2/orchestrator/
     api.register_blueprint(intelligence_api)  # /api/v2/ai/assistant/, agent/, rag/, evaluate/, iterate/, ...
     api.register_blueprint(analytics_api)  # /api/v2/analytics/
+    api.register_blueprint(research_api)  # /api/v2/research/
     api.register_blueprint(openai_api)  # /v1/chat/completions, /v1/models (OpenAI-compatible)
     app.register_blueprint(core_pages)  # /, /performance
     app.register_blueprint(auth_pages)  # /login, /register, /profile, ...
@@ -100,6 +103,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(orchestrator_pages)  # /optimizer
     app.register_blueprint(assistant_pages)  # /assistants
     app.register_blueprint(analytics_pages)  # /analytics, /analytics/templates, /analytics/ab-tests
+    app.register_blueprint(research_pages)  # /research, /research/<id>
 
 
 def register_listeners(app: Flask) -> None:

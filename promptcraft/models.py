@@ -13,6 +13,7 @@ from promptcraft.prompt_templates.models import (
     TemplateUsage,
     TemplateVersion,
 )
+from promptcraft.research.models import ResearchEvent, ResearchJob
 
 __all__ = [
     "AssistantStep", "AssistantThread", "Feedback", "OptimizationRun",
@@ -21,4 +22,5 @@ __all__ = [
     "ApiKey", "RefreshToken", "RevokedToken", "SocialAccount", "TokenFamily", "User",
     "Category", "Template", "TemplateRating", "TemplateTag", "TemplateUsage", "TemplateVersion",
     "PromptHistory", "PromptIteration", "PromptThread", "SavedPrompt",
+    "ResearchEvent", "ResearchJob",
 ]

@@ -16,8 +16,10 @@ from flask import Response, stream_with_context
 KEEP_ALIVE = ": keep-alive\n\n"
 
 
-def event(name: str, payload: dict[str, Any]) -> str:
-    return f"event: {name}\ndata: {json.dumps(payload, ensure_ascii=False, separators=(',', ':'))}\n\n"
+def event(name: str, payload: dict[str, Any], id: int | str | None = None) -> str:
+    """A named event; with `id`, a client that reconnects sends it back as Last-Event-ID."""
+    head = f"id: {id}\n" if id is not None else ""
+    return f"{head}event: {name}\ndata: {json.dumps(payload, ensure_ascii=False, separators=(',', ':'))}\n\n"
 
 
 def data(payload: dict[str, Any] | str) -> str:
