@@ -1,7 +1,7 @@
 """research
 
 Revision ID: 0013
-Revises: 0009
+Revises: 0010
 Create Date: 2026-11-25 16:05:09.344368
 
 """
@@ -12,7 +12,7 @@ from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
 revision = '0013'
-down_revision = '0009'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 
