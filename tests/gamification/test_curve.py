@@ -1,6 +1,8 @@
 """The level curve: each level costs more than the one before; ranks by level, "Prompt Novice" first."""
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 
 from promptcraft.auth.models import FIRST_RANK
@@ -10,7 +12,7 @@ from promptcraft.gamification.service import curve
 def test_each_level_costs_more_than_the_one_before():
     steps = [curve.xp_for_level(level + 1) - curve.xp_for_level(level) for level in range(1, 40)]
     assert steps[:3] == [100, 200, 300]
-    assert all(later > earlier for earlier, later in zip(steps, steps[1:]))
+    assert all(later > earlier for earlier, later in pairwise(steps))
 
 
 @pytest.mark.parametrize(("xp", "level"), [(0, 1), (99, 1), (100, 2), (299, 2), (300, 3), (599, 3), (600, 4),

@@ -90,7 +90,7 @@ def use_freeze(user: User, day: date | None = None) -> dict:
     """Cover a missed `day` (yesterday by default) with a held freeze.
 
     400 when the day is today, in the future or more than a week back; 409 when the day is
-    already covered, when no covered day precedes it (nothing to protect) or no freeze is held.
+    already covered, when no freeze is held, or when no covered day precedes it (nothing to protect).
     """
     today = ledger.local_day(user)
     day = day or today - timedelta(days=1)
@@ -101,12 +101,12 @@ def use_freeze(user: User, day: date | None = None) -> dict:
     covered = active_days(user) | frozen_days(user)
     if day in covered:
         raise AppError(409, "day_covered", "That day is already part of your streak.")
-    if day - timedelta(days=1) not in covered:
-        raise AppError(409, "nothing_to_protect", "No streak runs up to that day, so there is nothing to keep.")
     freeze = db.session.scalars(sa.select(StreakFreeze).where(
         StreakFreeze.user_id == user.id, StreakFreeze.used_for.is_(None)).order_by(StreakFreeze.earned_on)).first()
     if freeze is None:
         raise AppError(409, "no_freezes", "You have no streak freeze to spend.")
+    if day - timedelta(days=1) not in covered:
+        raise AppError(409, "nothing_to_protect", "No streak runs up to that day, so there is nothing to keep.")
     freeze.used_for, freeze.used_at = day, utcnow()
     db.session.commit()
     return status(user)
