@@ -35,7 +35,7 @@ def metrics(user: User) -> dict[str, int]:
     values = {name: counts.get(how[6:], 0) for name, how in METRICS.items() if how.startswith("count:")}
     values["askme_high_scores"] = db.session.scalar(sa.select(sa.func.count()).where(
         Action.user_id == user.id, Action.kind == "askme_finished", Action.score >= HIGH_SCORE)) or 0
-    values["longest_streak"] = streak.status(user)["longest"]
+    values["longest_streak"] = streak.longest(user)
     values["challenges_completed"] = db.session.scalar(sa.select(sa.func.count()).where(
         XPGrant.user_id == user.id, XPGrant.reason == "challenge")) or 0
     return values

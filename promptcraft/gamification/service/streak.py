@@ -52,6 +52,10 @@ def _longest(covered: set[date]) -> int:
     return max((_run_ending(covered, day) for day in covered if day + timedelta(days=1) not in covered), default=0)
 
 
+def longest(user: User) -> int:
+    return _longest(active_days(user) | frozen_days(user))
+
+
 def earn_freeze(user: User, day: date) -> None:
     """Called for a newly active `day`: a run that reaches a multiple of 7 days earns a freeze."""
     db.session.flush()
