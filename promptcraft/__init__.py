@@ -73,6 +73,8 @@ def register_blueprints(app: Flask) -> None:
     from promptcraft.core.api import blp as core_api
     from promptcraft.core.views import bp as core_pages
     from promptcraft.extensions import api
+    from promptcraft.gamification.api import blp as gamification_api
+    from promptcraft.gamification.views import bp as gamification_pages
     from promptcraft.history.api import blp as history_api
     from promptcraft.history.views import bp as history_pages
     from promptcraft.orchestrator.ai_api import blp as intelligence_api
@@ -94,6 +96,7 @@ def register_blueprints(app: Flask) -> None:
     api.register_blueprint(intelligence_api)  # /api/v2/ai/assistant/, agent/, rag/, evaluate/, iterate/, ...
     api.register_blueprint(analytics_api)  # /api/v2/analytics/
     api.register_blueprint(research_api)  # /api/v2/research/
+    api.register_blueprint(gamification_api)  # /api/v2/gamification/
     api.register_blueprint(openai_api)  # /v1/chat/completions, /v1/models (OpenAI-compatible)
     app.register_blueprint(core_pages)  # /, /performance
     app.register_blueprint(auth_pages)  # /login, /register, /profile, ...
@@ -104,15 +107,18 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(assistant_pages)  # /assistants
     app.register_blueprint(analytics_pages)  # /analytics, /analytics/templates, /analytics/ab-tests
     app.register_blueprint(research_pages)  # /research, /research/<id>
+    app.register_blueprint(gamification_pages)  # /achievements, /streak, /leaderboard
 
 
 def register_listeners(app: Flask) -> None:
     """Connect each domain's signal receivers (cross-domain effects go through signals)."""
     from promptcraft.analytics import listeners as analytics_listeners
+    from promptcraft.gamification import listeners as gamification_listeners
     from promptcraft.history import listeners as history_listeners
 
     history_listeners.connect()  # "prompts" in the profile statistics
     analytics_listeners.connect()  # the product's own events, for the dashboards
+    gamification_listeners.connect()  # XP, achievements, challenges and streaks from real actions
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -14,6 +14,7 @@ OPENAPI_PATH = Path(__file__).resolve().parent.parent / "openapi" / "openapi.jso
 # Idempotent seeders, in order: "module:function", each returning {label: rows added}.
 SEEDERS: list[str] = [
     "promptcraft.prompt_templates.seed:run",
+    "promptcraft.gamification.seed:run",
 ]
 
 openapi_cli = AppGroup("openapi", help="The OpenAPI document.")

@@ -3,6 +3,14 @@ from promptcraft.ai.models import AIUsage
 from promptcraft.analytics.models import ABAssignment, ABOutcome, ABTest, ABVariant, Event
 from promptcraft.auth.models import ApiKey, RefreshToken, RevokedToken, SocialAccount, TokenFamily, User
 from promptcraft.chat.models import ChatMessage, ChatSession, ExtractedTemplate
+from promptcraft.gamification.models import (
+    Achievement,
+    Action,
+    ChallengeDefinition,
+    StreakFreeze,
+    UserAchievement,
+    XPGrant,
+)
 from promptcraft.history.models import PromptHistory, PromptIteration, PromptThread, SavedPrompt
 from promptcraft.orchestrator.models import AssistantStep, AssistantThread, Feedback, OptimizationRun
 from promptcraft.prompt_templates.models import (
@@ -23,4 +31,5 @@ __all__ = [
     "Category", "Template", "TemplateRating", "TemplateTag", "TemplateUsage", "TemplateVersion",
     "PromptHistory", "PromptIteration", "PromptThread", "SavedPrompt",
     "ResearchEvent", "ResearchJob",
+    "Achievement", "Action", "ChallengeDefinition", "StreakFreeze", "UserAchievement", "XPGrant",
 ]

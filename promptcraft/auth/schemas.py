@@ -111,6 +111,8 @@ class UserStatsSchema(ma.Schema):
     prompts = fields.Integer(metadata={"description": "Prompt history entries"})
     chats = fields.Integer(metadata={"description": "Chat sessions"})
     streak = fields.Integer(metadata={"description": "Current streak in days"})
+    longest_streak = fields.Integer(metadata={"description": "Longest streak in days"})
+    achievements_unlocked = fields.Integer(metadata={"description": "Achievements unlocked"})
 
 
 class UsernameQuerySchema(ma.Schema):

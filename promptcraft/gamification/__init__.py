@@ -1,0 +1,1 @@
+"""Gamification: an XP ledger fed by other domains' signals, levels, achievements, streaks."""
