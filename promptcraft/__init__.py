@@ -66,6 +66,8 @@ def register_blueprints(app: Flask) -> None:
     from promptcraft.ai.v1 import blp as openai_api
     from promptcraft.analytics.api import blp as analytics_api
     from promptcraft.analytics.views import bp as analytics_pages
+    from promptcraft.askme.api import blp as askme_api
+    from promptcraft.askme.views import bp as askme_pages
     from promptcraft.auth.api import blp as auth_api
     from promptcraft.auth.views import bp as auth_pages
     from promptcraft.chat.api import blp as chat_api
@@ -91,6 +93,7 @@ def register_blueprints(app: Flask) -> None:
     api.register_blueprint(orchestrator_api)  # /api/v2/orchestrator/
     api.register_blueprint(intelligence_api)  # /api/v2/ai/assistant/, agent/, rag/, evaluate/, iterate/, ...
     api.register_blueprint(analytics_api)  # /api/v2/analytics/
+    api.register_blueprint(askme_api)  # /api/v2/ai/askme/
     api.register_blueprint(openai_api)  # /v1/chat/completions, /v1/models (OpenAI-compatible)
     app.register_blueprint(core_pages)  # /, /performance
     app.register_blueprint(auth_pages)  # /login, /register, /profile, ...
@@ -100,6 +103,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(orchestrator_pages)  # /optimizer
     app.register_blueprint(assistant_pages)  # /assistants
     app.register_blueprint(analytics_pages)  # /analytics, /analytics/templates, /analytics/ab-tests
+    app.register_blueprint(askme_pages)  # /askme, /askme/<session>
 
 
 def register_listeners(app: Flask) -> None:

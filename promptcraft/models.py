@@ -1,6 +1,7 @@
 """Every domain's models, imported in one place so that Alembic sees the whole schema."""
 from promptcraft.ai.models import AIUsage
 from promptcraft.analytics.models import ABAssignment, ABOutcome, ABTest, ABVariant, Event
+from promptcraft.askme.models import AskMeEvent, AskMeSession
 from promptcraft.auth.models import ApiKey, RefreshToken, RevokedToken, SocialAccount, TokenFamily, User
 from promptcraft.chat.models import ChatMessage, ChatSession, ExtractedTemplate
 from promptcraft.history.models import PromptHistory, PromptIteration, PromptThread, SavedPrompt
@@ -15,6 +16,7 @@ from promptcraft.prompt_templates.models import (
 )
 
 __all__ = [
+    "AskMeEvent", "AskMeSession",
     "AssistantStep", "AssistantThread", "Feedback", "OptimizationRun",
     "ABAssignment", "ABOutcome", "ABTest", "ABVariant", "Event",
     "AIUsage", "ChatMessage", "ChatSession", "ExtractedTemplate",
