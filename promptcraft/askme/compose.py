@@ -58,9 +58,10 @@ def draft(goal: str, context: str, values: dict[str, str], *, category: str | No
                    f"addressed to {values['recipient']}" if values.get("recipient") else ""]
         details = [d for d in details if d]
         output = output + (f" ({'; '.join(details)})" if details else "")
+    tone = (values.get("tone") or "").lower() or None
     return composer.Draft(task=_sentence(goal), role=role, context=" ".join(background) or None,
-                          audience=values.get("audience"), tone=(values.get("tone") or "").lower() or None, constraints=rules,
-                          output_format=output, example=values.get("examples"))
+                          audience=values.get("audience"), tone=tone, constraints=rules, output_format=output,
+                          example=values.get("examples"))
 
 
 def compose(goal: str, context: str, values: dict[str, str], *, category: str | None,
