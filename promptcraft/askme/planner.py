@@ -16,6 +16,7 @@ from promptcraft.askme.models import AskMeSession
 from promptcraft.askme.slots import FOLLOW_UPS, SLOTS, FollowUp, answered_in, ranked_slots
 from promptcraft.auth.models import User
 from promptcraft.extensions import db
+from promptcraft.orchestrator.composer import PLAUSIBLE
 from promptcraft.orchestrator.structured import ask_json
 
 MIN_QUESTIONS, MAX_QUESTIONS = 3, 7
@@ -108,9 +109,11 @@ def model_plan(user: User, goal: str, context: str, order: list[str], known: dic
 
 def plan(user: User, goal: str, context: str, intent: dict[str, Any]) -> tuple[list[dict], dict, str]:
     """(questions, known slots, method) for a new session."""
-    template = intent["templates"][0] if intent.get("templates") else None
+    # A weak nearest-template vote would mislead: only a plausible category or template reorders.
+    plausible = intent.get("confidence", 0) >= PLAUSIBLE
+    template = intent["templates"][0] if plausible and intent.get("templates") else None
     variables = [v.get("name", "") for v in (template.variables if template else [])]
-    order = ranked_slots(intent["task_type"], intent.get("category"), variables)
+    order = ranked_slots(intent["task_type"], intent.get("category") if plausible else None, variables)
     known = known_slots(user, goal, context, intent["task_type"])
     planned = model_plan(user, goal, context, order, known)
     if planned:

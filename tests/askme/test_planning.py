@@ -83,3 +83,22 @@ def test_an_invalid_model_plan_falls_back_to_the_local_one(askme, use_deepseek):
     fake.reply(content=json.dumps({"questions": [{"slot": "horoscope", "text": "What is your sign?", "why": "Fun."}]}))
     session = askme.start("Write a launch announcement for our new budgeting app")
     assert session["method"] == "local" and "audience" in slots(session)
+
+
+def test_only_a_plausible_category_reorders_the_slots():
+    from promptcraft.askme.slots import ranked_slots
+
+    assert ranked_slots("write", None)[:3] == ["audience", "context", "tone"]
+    assert ranked_slots("write", "coding")[0] == "language"
+    assert ranked_slots("write", None, ["programming_language", "topic"])[0] == "language"
+
+
+def test_a_weak_category_vote_leaves_the_task_order(app, user):
+    from promptcraft.askme import planner
+
+    with app.app_context():
+        owner = db.session.get(User, user.id)
+        weak = {"task_type": "write", "category": "coding", "confidence": 0.1, "templates": []}
+        strong = {**weak, "confidence": 0.6}
+        assert planner.plan(owner, "Write an announcement", "", weak)[0][0]["slot"] == "audience"
+        assert planner.plan(owner, "Write an announcement", "", strong)[0][0]["slot"] == "language"
