@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import importlib
+import json
 import uuid
 
 import pytest
@@ -105,3 +106,26 @@ def test_a_failed_finalize_leaves_the_session_open(askme, app, monkeypatch):
         assert db.session.get(AskMeSession, uuid.UUID(session["id"])).status == "open"
     monkeypatch.undo()
     assert askme.finalize(session)["session"]["status"] == "finished"
+
+
+MODEL_PROMPT = ("You are a senior fintech copywriter. Context: our budgeting app launches next week. "
+                "Task: write a launch announcement for young professionals. Constraints: use a friendly tone, "
+                "at most 120 words, no jargon, must mention the free trial. Output format: three short paragraphs.")
+
+
+def test_with_a_model_its_wording_is_kept_when_it_keeps_every_answer_and_scores_as_well(askme, use_deepseek):
+    fake = use_deepseek()
+    session = askme.start(GOAL)  # the intent and plan steps get the fake's echo (not JSON): local plan
+    answer_all(askme, session, {"audience": "Young professionals", "tone": "Friendly"})
+    fake.reply(content=json.dumps({"prompt": MODEL_PROMPT}))
+    assert askme.finalize(session)["prompt"] == MODEL_PROMPT
+    assert any(r["body"]["messages"][0]["content"].startswith("You turn a prompt builder") for r in fake.requests)
+
+
+def test_a_model_wording_that_drops_an_answer_is_discarded(askme, use_deepseek):
+    fake = use_deepseek()
+    session = askme.start(GOAL)
+    answer_all(askme, session, {"audience": "Retired teachers", "tone": "Friendly"})
+    fake.reply(content=json.dumps({"prompt": MODEL_PROMPT}))  # says nothing of retired teachers
+    prompt = askme.finalize(session)["prompt"]
+    assert prompt != MODEL_PROMPT and "The audience is Retired teachers." in prompt

@@ -75,3 +75,14 @@ def test_someone_elses_session_page_is_404(client, auth, user, make_user, librar
     client.post("/logout", headers={"X-CSRF-TOKEN": client.get_cookie("csrf_access_token").value})
     auth.cookie_login(make_user(username="eve", email="eve@example.test"))
     assert client.get(url).status_code == 404
+
+
+def test_discard_deletes_the_session_and_goes_back_to_the_start(client, auth, user, library, app):
+    csrf = auth.cookie_login(user)
+    url = start(client, csrf)
+    assert 'id="askme-discard"' in client.get(url).get_data(as_text=True)
+    response = client.post(f"{url}/delete", headers={**HX, "X-CSRF-TOKEN": csrf})
+    assert response.status_code == 204 and response.headers["HX-Redirect"] == "/askme"
+    assert client.get(url).status_code == 404
+    with app.app_context():
+        assert db.session.query(AskMeSession).count() == 0

@@ -1,5 +1,8 @@
 """Finalising a session: compose the prompt, assess it, save it to history, tell the product.
 
+With a model, it may reword the composed prompt (validated JSON, every answer kept, a score no
+lower than the local composition's); otherwise the local composition stands.
+
 Finalising twice returns the first result: a conditional update claims the session, so a double
 click (or two clients at once) saves one history entry and sends one signal.
 """
@@ -7,7 +10,9 @@ from __future__ import annotations
 
 import uuid
 
+import marshmallow as ma
 import sqlalchemy as sa
+from marshmallow import fields, validate
 
 from promptcraft import signals
 from promptcraft.askme.compose import CONFIDENT_TEMPLATE, compose, slot_values
@@ -19,8 +24,28 @@ from promptcraft.db_types import utcnow
 from promptcraft.errors import AppError
 from promptcraft.extensions import db
 from promptcraft.history.service import record_prompt
+from promptcraft.orchestrator.assessment import assess
 from promptcraft.orchestrator.service import assessment
+from promptcraft.orchestrator.structured import ask_json
 from promptcraft.prompt_templates.discovery import detect_intent
+
+
+class ComposedSchema(ma.Schema):
+    prompt = fields.String(required=True, validate=validate.Length(min=20, max=20_000))
+
+
+def _model_wording(user: User, goal: str, values: dict[str, str], draft: str) -> str:
+    """With a model, its wording of the draft when it keeps every answer and scores at least as well."""
+    answer = ask_json(user, "You turn a prompt builder's answers into one strong prompt for a language model: "
+                      "role, context, task, constraints, output format, example where given. Keep every answer. "
+                      "Return {\"prompt\"}.", f"Goal: {goal}\nAnswers:\n"
+                      + "\n".join(f"- {slot}: {value}" for slot, value in values.items()) + f"\n\nDraft:\n{draft}",
+                      ComposedSchema(), kind="askme-compose")
+    if not answer:
+        return draft
+    worded = answer["prompt"].strip()
+    keeps_answers = all(value.strip().lower()[:40] in worded.lower() for value in values.values())
+    return worded if keeps_answers and assess(worded).overall >= assess(draft).overall else draft
 
 
 def _claim(user: User, session_id: uuid.UUID) -> bool:
@@ -50,6 +75,7 @@ def finalize(user: User, session_id: uuid.UUID) -> AskMeSession:
         best = found["templates"][0] if found["templates"] and found["confidence"] >= CONFIDENT_TEMPLATE else None
         prompt = compose(session.goal, session.context, values, category=found["category"] or session.category,
                          template_text=best.content if best else None)
+        prompt = _model_wording(user, session.goal, values, prompt)
         report = assessment(user, prompt)
         entry = record_prompt(user.id, prompt, template_id=best.id if best else None,
                               category=found["category"] or session.category or "",
