@@ -35,9 +35,10 @@ def start(user: User, goal: str, context: str = "", task_type: str | None = None
     return session
 
 
-def get_session(user: User, session_id: uuid.UUID) -> AskMeSession:
-    """The user's session; anyone else's is 404, as if it did not exist."""
-    session = db.session.get(AskMeSession, session_id)
+def get_session(user: User, session_id: uuid.UUID, *, lock: bool = False) -> AskMeSession:
+    """The user's session; anyone else's is 404, as if it did not exist. `lock` holds the row until
+    commit, so two answers sent at once are applied one after the other instead of one being lost."""
+    session = db.session.get(AskMeSession, session_id, with_for_update=lock)
     if session is None or session.user_id != user.id:
         raise AppError.not_found("AskMe session")
     return session
@@ -48,7 +49,7 @@ def answer(user: User, session_id: uuid.UUID, question_id: str, text: str) -> tu
 
     409 once the session is finalised; 400 for a question the session does not have.
     """
-    session = get_session(user, session_id)
+    session = get_session(user, session_id, lock=True)
     if session.status != "open":
         raise AppError.conflict("This session is finalised; start a new one to change its answers.")
     if question_id not in {q["id"] for q in session.questions}:
