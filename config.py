@@ -133,6 +133,8 @@ class Config:
     # Daily allowance per user when no plan says otherwise (billing plans override it).
     AI_DAILY_REQUESTS = env_int("AI_DAILY_REQUESTS", 200)
     AI_DAILY_TOKENS = env_int("AI_DAILY_TOKENS", 200_000)
+    # AskMe's stream/ ends (with an `error` event the client may reconnect after) when a session is quiet this long.
+    ASKME_STREAM_SECONDS = env_float("ASKME_STREAM_SECONDS", 300.0)
     CHAT_HISTORY_TOKEN_BUDGET = env_int("CHAT_HISTORY_TOKEN_BUDGET", 6000)
     MAX_API_KEYS = env_int("MAX_API_KEYS", 20)
     RESEARCH_JOBS_PER_DAY = env_int("RESEARCH_JOBS_PER_DAY", 20)

@@ -66,6 +66,8 @@ def register_blueprints(app: Flask) -> None:
     from promptcraft.ai.v1 import blp as openai_api
     from promptcraft.analytics.api import blp as analytics_api
     from promptcraft.analytics.views import bp as analytics_pages
+    from promptcraft.askme.api import blp as askme_api
+    from promptcraft.askme.views import bp as askme_pages
     from promptcraft.auth.api import blp as auth_api
     from promptcraft.auth.views import bp as auth_pages
     from promptcraft.chat.api import blp as chat_api
@@ -97,6 +99,7 @@ def register_blueprints(app: Flask) -> None:
     api.register_blueprint(analytics_api)  # /api/v2/analytics/
     api.register_blueprint(research_api)  # /api/v2/research/
     api.register_blueprint(gamification_api)  # /api/v2/gamification/
+    api.register_blueprint(askme_api)  # /api/v2/ai/askme/
     api.register_blueprint(openai_api)  # /v1/chat/completions, /v1/models (OpenAI-compatible)
     app.register_blueprint(core_pages)  # /, /performance
     app.register_blueprint(auth_pages)  # /login, /register, /profile, ...
@@ -108,6 +111,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(analytics_pages)  # /analytics, /analytics/templates, /analytics/ab-tests
     app.register_blueprint(research_pages)  # /research, /research/<id>
     app.register_blueprint(gamification_pages)  # /achievements, /streak, /leaderboard
+    app.register_blueprint(askme_pages)  # /askme, /askme/<session>
 
 
 def register_listeners(app: Flask) -> None:

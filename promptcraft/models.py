@@ -1,6 +1,7 @@
 """Every domain's models, imported in one place so that Alembic sees the whole schema."""
 from promptcraft.ai.models import AIUsage
 from promptcraft.analytics.models import ABAssignment, ABOutcome, ABTest, ABVariant, Event
+from promptcraft.askme.models import AskMeEvent, AskMeSession
 from promptcraft.auth.models import ApiKey, RefreshToken, RevokedToken, SocialAccount, TokenFamily, User
 from promptcraft.chat.models import ChatMessage, ChatSession, ExtractedTemplate
 from promptcraft.gamification.models import (
@@ -24,6 +25,7 @@ from promptcraft.prompt_templates.models import (
 from promptcraft.research.models import ResearchEvent, ResearchJob
 
 __all__ = [
+    "AskMeEvent", "AskMeSession",
     "AssistantStep", "AssistantThread", "Feedback", "OptimizationRun",
     "ABAssignment", "ABOutcome", "ABTest", "ABVariant", "Event",
     "AIUsage", "ChatMessage", "ChatSession", "ExtractedTemplate",
