@@ -68,6 +68,8 @@ def register_blueprints(app: Flask) -> None:
     from promptcraft.analytics.views import bp as analytics_pages
     from promptcraft.auth.api import blp as auth_api
     from promptcraft.auth.views import bp as auth_pages
+    from promptcraft.billing.api import blp as billing_api
+    from promptcraft.billing.views import bp as billing_pages
     from promptcraft.chat.api import blp as chat_api
     from promptcraft.chat.views import bp as chat_pages
     from promptcraft.core.api import blp as core_api
@@ -91,6 +93,7 @@ def register_blueprints(app: Flask) -> None:
     api.register_blueprint(orchestrator_api)  # /api/v2/orchestrator/
     api.register_blueprint(intelligence_api)  # /api/v2/ai/assistant/, agent/, rag/, evaluate/, iterate/, ...
     api.register_blueprint(analytics_api)  # /api/v2/analytics/
+    api.register_blueprint(billing_api)  # /api/v2/billing/
     api.register_blueprint(openai_api)  # /v1/chat/completions, /v1/models (OpenAI-compatible)
     app.register_blueprint(core_pages)  # /, /performance
     app.register_blueprint(auth_pages)  # /login, /register, /profile, ...
@@ -100,15 +103,18 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(orchestrator_pages)  # /optimizer
     app.register_blueprint(assistant_pages)  # /assistants
     app.register_blueprint(analytics_pages)  # /analytics, /analytics/templates, /analytics/ab-tests
+    app.register_blueprint(billing_pages)  # /plans
 
 
 def register_listeners(app: Flask) -> None:
     """Connect each domain's signal receivers (cross-domain effects go through signals)."""
     from promptcraft.analytics import listeners as analytics_listeners
+    from promptcraft.billing import listeners as billing_listeners
     from promptcraft.history import listeners as history_listeners
 
     history_listeners.connect()  # "prompts" in the profile statistics
     analytics_listeners.connect()  # the product's own events, for the dashboards
+    billing_listeners.connect()  # plan entitlements, for every quota
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -14,6 +14,7 @@ OPENAPI_PATH = Path(__file__).resolve().parent.parent / "openapi" / "openapi.jso
 # Idempotent seeders, in order: "module:function", each returning {label: rows added}.
 SEEDERS: list[str] = [
     "promptcraft.prompt_templates.seed:run",
+    "promptcraft.billing.seed:run",
 ]
 
 openapi_cli = AppGroup("openapi", help="The OpenAPI document.")
@@ -52,9 +53,11 @@ def seed() -> None:
 
 def register_commands(app: Flask) -> None:
     from promptcraft.auth.cli import users_cli
+    from promptcraft.billing.cli import billing_cli
     from promptcraft.prompt_templates.cli import templates_cli
 
     app.cli.add_command(seed)
     app.cli.add_command(openapi_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(templates_cli)
+    app.cli.add_command(billing_cli)

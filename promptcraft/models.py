@@ -2,6 +2,7 @@
 from promptcraft.ai.models import AIUsage
 from promptcraft.analytics.models import ABAssignment, ABOutcome, ABTest, ABVariant, Event
 from promptcraft.auth.models import ApiKey, RefreshToken, RevokedToken, SocialAccount, TokenFamily, User
+from promptcraft.billing.models import BillingCustomer, InvoiceCredit, Plan, StripeEvent, Subscription
 from promptcraft.chat.models import ChatMessage, ChatSession, ExtractedTemplate
 from promptcraft.history.models import PromptHistory, PromptIteration, PromptThread, SavedPrompt
 from promptcraft.orchestrator.models import AssistantStep, AssistantThread, Feedback, OptimizationRun
@@ -17,6 +18,7 @@ from promptcraft.prompt_templates.models import (
 __all__ = [
     "AssistantStep", "AssistantThread", "Feedback", "OptimizationRun",
     "ABAssignment", "ABOutcome", "ABTest", "ABVariant", "Event",
+    "BillingCustomer", "InvoiceCredit", "Plan", "StripeEvent", "Subscription",
     "AIUsage", "ChatMessage", "ChatSession", "ExtractedTemplate",
     "ApiKey", "RefreshToken", "RevokedToken", "SocialAccount", "TokenFamily", "User",
     "Category", "Template", "TemplateRating", "TemplateTag", "TemplateUsage", "TemplateVersion",
