@@ -52,6 +52,7 @@ def seed() -> None:
 
 
 def register_commands(app: Flask) -> None:
+    from promptcraft.api_coverage import api_coverage
     from promptcraft.auth.cli import users_cli
     from promptcraft.billing.cli import billing_cli
     from promptcraft.prompt_templates.cli import templates_cli
@@ -61,3 +62,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(templates_cli)
     app.cli.add_command(billing_cli)
+    app.cli.add_command(api_coverage)

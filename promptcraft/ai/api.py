@@ -14,7 +14,9 @@ from promptcraft.http import ApiBlueprint, document_errors
 blp = ApiBlueprint("ai", __name__, url_prefix="/api/v2/ai", description="AI providers, generation, usage, quotas")
 
 STREAM_DOC = {"description": "Server-Sent Events: delta events, then exactly one done or error event",
-              "content_type": "text/event-stream"}
+              "content_type": "text/event-stream",
+              "schema": {"type": "string",
+                         "description": "`event:` and `data:` lines (JSON data), blank-line separated"}}
 
 
 @blp.route("/providers/", methods=["GET"])

@@ -115,7 +115,7 @@ def duplicate_template(template_id: int):
 @blp.route("/templates/export/", methods=["GET"])
 @blp.arguments(schemas.ExportQuerySchema, location="query")
 @blp.alt_response(200, description="The templates as a file (JSON, JSONL or CSV)", content_type="text/csv",
-                  success=True)
+                  schema={"type": "string", "format": "binary"}, success=True)
 @login_required
 def export_templates(args):
     """Download your templates (or the bundled library) in the shape import reads."""
