@@ -80,7 +80,7 @@ def portal():
                       "content": {"application/json": {"schema": schemas.StripeEventSchema}}},
          parameters=[{"in": "header", "name": "Stripe-Signature", "required": True, "schema": {"type": "string"}}])
 @blp.response(200, schemas.WebhookResultSchema)
-@document_errors(400, 503)
+@document_errors(400, 409, 503)
 @limiter.exempt
 def stripe_webhook():
     """Stripe's signed events keep subscriptions in step; replayed or forged events change nothing."""

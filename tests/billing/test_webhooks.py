@@ -157,3 +157,20 @@ def test_webhook_without_a_configured_secret_is_503(client, plans):
 
 def test_signed_payload_that_is_not_an_event_is_400(deliver, plans):
     assert deliver({"hello": "world"}).status_code == 400
+
+
+def test_an_event_with_an_unusable_created_time_is_400(deliver, plans, user, db):
+    for created in (10**20, "yesterday"):
+        evt = event("customer.subscription.created", subscription_object(user))
+        evt["created"] = created
+        assert deliver(evt).status_code == 400
+    assert _subscription(db, user) is None
+
+
+def test_the_webhook_is_exempt_from_rate_limits_and_cookie_csrf(deliver, plans, user, app, monkeypatch, client, auth):
+    auth.cookie_login(user)  # a browser's cookies, and no CSRF header: Stripe never sends either
+    monkeypatch.setitem(app.config, "RATELIMIT_DEFAULT", "2 per minute")
+    statuses = [deliver(event("charge.refunded", {"id": f"ch_{n}", "object": "charge"})).status_code
+                for n in range(4)]
+    assert statuses == [200, 200, 200, 200]
+    assert [client.get("/api/v2/billing/plans/").status_code for _ in range(3)][-1] == 429

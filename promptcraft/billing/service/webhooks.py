@@ -44,7 +44,7 @@ def verify(payload: bytes, signature: str | None) -> dict[str, Any]:
     except (ValueError, UnicodeDecodeError):
         raise AppError(400, "invalid_payload", "The payload is not a Stripe event.") from None
     if not isinstance(event, dict) or not isinstance(event.get("id"), str) or not isinstance(event.get("type"), str) \
-            or not isinstance(event.get("created"), int) or not isinstance(event.get("data"), dict):
+            or not isinstance(event.get("data"), dict):
         raise AppError(400, "invalid_payload", "The payload is not a Stripe event.")
     return event
 
@@ -54,7 +54,9 @@ def receive(payload: bytes, signature: str | None) -> dict[str, Any]:
     event = verify(payload, signature)
     if db.session.get(StripeEvent, event["id"]) is not None:
         return {"received": True, "duplicate": True, "outcome": "duplicate"}
-    created = datetime.fromtimestamp(event["created"], UTC)
+    created = _time(event["created"])
+    if created is None:
+        raise AppError(400, "invalid_payload", "The event's `created` time is not a usable timestamp.")
     obj = event["data"].get("object")
     handler = HANDLERS.get(event["type"])
     outcome = handler(obj, created) if handler and isinstance(obj, dict) else IGNORED
@@ -63,7 +65,9 @@ def receive(payload: bytes, signature: str | None) -> dict[str, Any]:
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        return {"received": True, "duplicate": True, "outcome": "duplicate"}
+        if db.session.get(StripeEvent, event["id"]) is not None:  # delivered twice at once: the other one won
+            return {"received": True, "duplicate": True, "outcome": "duplicate"}
+        raise AppError(409, "conflict", "The event conflicts with concurrent changes; Stripe will retry it.") from None
     log.info("stripe event %s %s: %s", event["id"], event["type"], outcome)
     return {"received": True, "duplicate": False, "outcome": outcome}
 
@@ -82,7 +86,12 @@ def _id(value: Any) -> str | None:
 
 
 def _time(value: Any) -> datetime | None:
-    return datetime.fromtimestamp(value, UTC) if isinstance(value, int) and not isinstance(value, bool) else None
+    if not isinstance(value, int) or isinstance(value, bool):
+        return None
+    try:
+        return datetime.fromtimestamp(value, UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
 
 
 def _items(obj: dict[str, Any], key: str) -> list[dict[str, Any]]:
