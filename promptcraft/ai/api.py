@@ -15,8 +15,9 @@ blp = ApiBlueprint("ai", __name__, url_prefix="/api/v2/ai", description="AI prov
 
 STREAM_DOC = {"description": "Server-Sent Events: delta events, then exactly one done or error event",
               "content_type": "text/event-stream",
-              "schema": {"type": "string",
-                         "description": "`event:` and `data:` lines (JSON data), blank-line separated"}}
+              "schema": {"type": "object",
+                         "description": "One event: `start`, `delta`, `done` or `error`, with JSON data",
+                         "properties": {"event": {"type": "string"}, "data": {"type": "string"}}}}
 
 
 @blp.route("/providers/", methods=["GET"])

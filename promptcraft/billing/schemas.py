@@ -5,7 +5,7 @@ import marshmallow as ma
 from flask import current_app
 from marshmallow import fields
 
-from promptcraft.fields import FormInput, text
+from promptcraft.fields import text
 
 
 class EntitlementsSchema(ma.Schema):
@@ -95,7 +95,7 @@ class PlanUsageSchema(ma.Schema):
     credits = fields.Integer(required=True)
 
 
-class CheckoutSchema(FormInput):
+class CheckoutSchema(ma.Schema):
     plan = text(32, min_length=1, required=True, metadata={"description": "Plan code, e.g. pro"})
 
 

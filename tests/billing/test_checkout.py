@@ -89,3 +89,8 @@ def test_without_a_stripe_key_checkout_and_portal_are_503_and_the_rest_works(cli
 def test_checkout_and_portal_need_a_user(client, plans):
     assert client.post(CHECKOUT, json={"plan": "pro"}).status_code == 401
     assert client.post(PORTAL).status_code == 401
+
+
+def test_checkout_body_that_is_not_an_object_is_400(client, auth, user, plans, fake_stripe):
+    response = client.post(CHECKOUT, json=[None, None], headers=auth.headers(user))
+    assert response.status_code == 400 and fake_stripe.requests == []
