@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import marshmallow as ma
-from flask import current_app
 from marshmallow import fields
 
+from promptcraft.billing.service.plans import FREE, price_for
+from promptcraft.billing.service.stripe_api import is_configured
 from promptcraft.fields import text
 
 
@@ -45,7 +46,7 @@ class PlanSchema(ma.Schema):
 
 
     def _purchasable(self, plan) -> bool:
-        return bool(current_app.config.get("STRIPE_SECRET_KEY") and current_app.config["STRIPE_PRICES"].get(plan.code))
+        return is_configured() and plan.code != FREE and bool(price_for(plan))
 
 
 class PlanListSchema(ma.Schema):
