@@ -172,6 +172,18 @@ class Config:
          "output": 2.80},
     ]
 
+    # Billing (Stripe, through the official `stripe` package). Without STRIPE_SECRET_KEY plans,
+    # entitlements and usage still work; checkout and the billing portal answer 503.
+    STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY")
+    STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET")
+    # Plan code -> Stripe price id: "pro=price_123,team=price_456".
+    STRIPE_PRICES = dict(part.split("=", 1) for part in env_list("STRIPE_PRICES") if "=" in part)
+    STRIPE_API_BASE = env("STRIPE_API_BASE", "https://api.stripe.com")
+    STRIPE_TIMEOUT_SECONDS = env_float("STRIPE_TIMEOUT_SECONDS", 20.0)
+    STRIPE_WEBHOOK_TOLERANCE = env_int("STRIPE_WEBHOOK_TOLERANCE", 300)  # seconds
+    # Days a past-due subscription keeps its plan before entitlements fall back to free.
+    BILLING_GRACE_DAYS = env_int("BILLING_GRACE_DAYS", 3)
+
     # OpenAPI (flask-smorest + apispec); Swagger UI is served from vendored files.
     API_TITLE = "PromptCraft API"
     API_VERSION = "v2"

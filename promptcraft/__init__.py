@@ -70,6 +70,8 @@ def register_blueprints(app: Flask) -> None:
     from promptcraft.askme.views import bp as askme_pages
     from promptcraft.auth.api import blp as auth_api
     from promptcraft.auth.views import bp as auth_pages
+    from promptcraft.billing.api import blp as billing_api
+    from promptcraft.billing.views import bp as billing_pages
     from promptcraft.chat.api import blp as chat_api
     from promptcraft.chat.views import bp as chat_pages
     from promptcraft.core.api import blp as core_api
@@ -100,6 +102,7 @@ def register_blueprints(app: Flask) -> None:
     api.register_blueprint(research_api)  # /api/v2/research/
     api.register_blueprint(gamification_api)  # /api/v2/gamification/
     api.register_blueprint(askme_api)  # /api/v2/ai/askme/
+    api.register_blueprint(billing_api)  # /api/v2/billing/
     api.register_blueprint(openai_api)  # /v1/chat/completions, /v1/models (OpenAI-compatible)
     app.register_blueprint(core_pages)  # /, /performance
     app.register_blueprint(auth_pages)  # /login, /register, /profile, ...
@@ -112,17 +115,20 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(research_pages)  # /research, /research/<id>
     app.register_blueprint(gamification_pages)  # /achievements, /streak, /leaderboard
     app.register_blueprint(askme_pages)  # /askme, /askme/<session>
+    app.register_blueprint(billing_pages)  # /plans
 
 
 def register_listeners(app: Flask) -> None:
     """Connect each domain's signal receivers (cross-domain effects go through signals)."""
     from promptcraft.analytics import listeners as analytics_listeners
+    from promptcraft.billing import listeners as billing_listeners
     from promptcraft.gamification import listeners as gamification_listeners
     from promptcraft.history import listeners as history_listeners
 
     history_listeners.connect()  # "prompts" in the profile statistics
     analytics_listeners.connect()  # the product's own events, for the dashboards
     gamification_listeners.connect()  # XP, achievements, challenges and streaks from real actions
+    billing_listeners.connect()  # plan entitlements, for every quota
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -15,6 +15,7 @@ OPENAPI_PATH = Path(__file__).resolve().parent.parent / "openapi" / "openapi.jso
 SEEDERS: list[str] = [
     "promptcraft.prompt_templates.seed:run",
     "promptcraft.gamification.seed:run",
+    "promptcraft.billing.seed:run",
 ]
 
 openapi_cli = AppGroup("openapi", help="The OpenAPI document.")
@@ -52,10 +53,14 @@ def seed() -> None:
 
 
 def register_commands(app: Flask) -> None:
+    from promptcraft.api_coverage import api_coverage
     from promptcraft.auth.cli import users_cli
+    from promptcraft.billing.cli import billing_cli
     from promptcraft.prompt_templates.cli import templates_cli
 
     app.cli.add_command(seed)
     app.cli.add_command(openapi_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(templates_cli)
+    app.cli.add_command(billing_cli)
+    app.cli.add_command(api_coverage)

@@ -3,6 +3,7 @@ from promptcraft.ai.models import AIUsage
 from promptcraft.analytics.models import ABAssignment, ABOutcome, ABTest, ABVariant, Event
 from promptcraft.askme.models import AskMeEvent, AskMeSession
 from promptcraft.auth.models import ApiKey, RefreshToken, RevokedToken, SocialAccount, TokenFamily, User
+from promptcraft.billing.models import BillingCustomer, InvoiceCredit, Plan, StripeEvent, Subscription
 from promptcraft.chat.models import ChatMessage, ChatSession, ExtractedTemplate
 from promptcraft.gamification.models import (
     Achievement,
@@ -28,6 +29,7 @@ __all__ = [
     "AskMeEvent", "AskMeSession",
     "AssistantStep", "AssistantThread", "Feedback", "OptimizationRun",
     "ABAssignment", "ABOutcome", "ABTest", "ABVariant", "Event",
+    "BillingCustomer", "InvoiceCredit", "Plan", "StripeEvent", "Subscription",
     "AIUsage", "ChatMessage", "ChatSession", "ExtractedTemplate",
     "ApiKey", "RefreshToken", "RevokedToken", "SocialAccount", "TokenFamily", "User",
     "Category", "Template", "TemplateRating", "TemplateTag", "TemplateUsage", "TemplateVersion",

@@ -16,6 +16,13 @@ from flask import Response, stream_with_context
 KEEP_ALIVE = ": keep-alive\n\n"
 
 
+def stream_doc(description: str, events: str = "`start`, `delta`, `done` or `error`") -> dict[str, Any]:
+    """The OpenAPI response of an endpoint that answers with an event stream."""
+    return {"description": description, "content_type": "text/event-stream",
+            "schema": {"type": "object", "description": f"One event: {events}, with JSON data",
+                       "properties": {"event": {"type": "string"}, "data": {"type": "string"}}}}
+
+
 def event(name: str, payload: dict[str, Any], id: int | str | None = None) -> str:
     """A named event; with `id`, a client that reconnects sends it back as Last-Event-ID."""
     head = f"id: {id}\n" if id is not None else ""

@@ -21,6 +21,7 @@ from tests.factories import PASSWORD, UserFactory
 from tests.fakes.deepseek import API_KEY as DEEPSEEK_KEY
 from tests.fakes.deepseek import FakeDeepSeek
 from tests.fakes.oauth_provider import FakeOAuthProvider
+from tests.fakes.stripe import FakeStripe
 from tests.prompt_templates.conftest import categories, library, make_template  # noqa: F401  (shared fixtures)
 
 
@@ -193,3 +194,20 @@ def use_deepseek(app, fake_deepseek, monkeypatch):
         return fake_deepseek
 
     return configure
+
+
+@pytest.fixture(scope="session")
+def fake_stripe_server():
+    server = FakeStripe().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def fake_stripe(app, fake_stripe_server, monkeypatch):
+    """A real HTTP server on 127.0.0.1 speaking Stripe's wire format, with the app configured for it."""
+    fake_stripe_server.reset()
+    for key, value in fake_stripe_server.settings().items():
+        monkeypatch.setitem(app.config, key, value)
+    yield fake_stripe_server
+    fake_stripe_server.reset()

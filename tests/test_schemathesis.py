@@ -29,6 +29,11 @@ def providers(use_deepseek):
     use_deepseek()
 
 
+@pytest.fixture(autouse=True)
+def stripe_configured(fake_stripe):
+    """Billing as in production: Stripe (the fake one on 127.0.0.1) and its webhook secret configured."""
+
+
 @pytest.fixture
 def fresh_token(app, user):
     """A new session for every generated case, so that logout or a password change in one case

@@ -13,8 +13,7 @@ from promptcraft.http import ApiBlueprint, document_errors
 
 blp = ApiBlueprint("ai", __name__, url_prefix="/api/v2/ai", description="AI providers, generation, usage, quotas")
 
-STREAM_DOC = {"description": "Server-Sent Events: delta events, then exactly one done or error event",
-              "content_type": "text/event-stream"}
+STREAM_DOC = sse.stream_doc("Server-Sent Events: delta events, then exactly one done or error event")
 
 
 @blp.route("/providers/", methods=["GET"])

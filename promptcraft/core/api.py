@@ -70,7 +70,8 @@ def _metrics_allowed() -> bool:
 
 
 @blp.route("/metrics", methods=["GET"])
-@blp.alt_response(200, description="Prometheus text exposition", content_type="text/plain", success=True)
+@blp.alt_response(200, description="Prometheus text exposition", content_type="text/plain",
+                  schema={"type": "string"}, success=True)
 @document_errors(401, 403)
 def metrics():
     """Prometheus metrics (METRICS_TOKEN bearer or a staff user)."""

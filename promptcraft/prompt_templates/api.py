@@ -114,8 +114,11 @@ def duplicate_template(template_id: int):
 
 @blp.route("/templates/export/", methods=["GET"])
 @blp.arguments(schemas.ExportQuerySchema, location="query")
-@blp.alt_response(200, description="The templates as a file (JSON, JSONL or CSV)", content_type="text/csv",
-                  success=True)
+@blp.alt_response(200, description="The templates as a file (JSON, JSONL or CSV)", success=True)
+@blp.doc(responses={"200": {"description": "The templates as a file (JSON, JSONL or CSV)", "content": {
+    "application/json": {"schema": {"type": "array", "items": {"type": "object"}}},
+    "application/x-ndjson": {"schema": {"type": "string", "description": "One JSON object per line"}},
+    "text/csv": {"schema": {"type": "string", "description": "A header row, then one template per row"}}}}})
 @login_required
 def export_templates(args):
     """Download your templates (or the bundled library) in the shape import reads."""

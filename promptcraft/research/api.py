@@ -16,8 +16,8 @@ from promptcraft.research.service.progress import KEEPALIVE, follow
 blp = ApiBlueprint("research", __name__, url_prefix="/api/v2/research",
                    description="Research jobs: sources from the library, your prompts and the web, and a cited brief")
 
-STREAM_DOC = {"description": "Server-Sent Events: start, progress events (with ids, for Last-Event-ID), then "
-                             "exactly one done or error event", "content_type": "text/event-stream"}
+STREAM_DOC = sse.stream_doc("Server-Sent Events: start, progress events (with ids, for Last-Event-ID), then "
+                            "exactly one done or error event", "`start`, `progress`, `done` or `error`")
 
 
 @blp.before_app_request

@@ -1,0 +1,1 @@
+"""Billing: plans and their entitlements, Stripe Checkout and the billing portal, signed webhooks."""

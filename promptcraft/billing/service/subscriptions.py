@@ -1,0 +1,95 @@
+"""Who is on which plan, and what that entitles them to.
+
+No subscription means the free plan. A past-due (or unpaid) subscription keeps its plan for
+BILLING_GRACE_DAYS from the first failed payment, then entitlements fall back to free.
+"""
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+
+from promptcraft.auth.models import User
+from promptcraft.billing.models import ENTITLED, IN_GRACE, BillingCustomer, Plan, Subscription
+from promptcraft.billing.service.plans import free_plan, plan_by_code
+from promptcraft.db_types import utcnow
+from promptcraft.errors import AppError
+from promptcraft.extensions import db
+
+
+def subscription_of(user_id: uuid.UUID) -> Subscription | None:
+    return db.session.scalar(sa.select(Subscription).where(Subscription.user_id == user_id))
+
+
+def customer_of(user_id: uuid.UUID) -> BillingCustomer | None:
+    return db.session.get(BillingCustomer, user_id)
+
+
+def grace_ends_at(subscription: Subscription) -> datetime | None:
+    if subscription.status not in IN_GRACE or subscription.past_due_since is None:
+        return None
+    return subscription.past_due_since + timedelta(days=current_app.config["BILLING_GRACE_DAYS"])
+
+
+def effective_plan(subscription: Subscription | None, now: datetime | None = None) -> Plan | None:
+    """The plan whose entitlements apply now (None when no plan is seeded at all)."""
+    now = now or utcnow()
+    if subscription is not None:
+        if subscription.status in ENTITLED:
+            return subscription.plan
+        ends = grace_ends_at(subscription)
+        if ends is not None and now < ends:
+            return subscription.plan
+    return free_plan()
+
+
+def entitlements_for(user_id: uuid.UUID) -> dict[str, Any] | None:
+    """The user's plan entitlements (promptcraft.entitlements.KEYS), or None without plans."""
+    plan = effective_plan(subscription_of(user_id))
+    if plan is None:
+        return None
+    return {**plan.entitlements, "plan": plan.code}
+
+
+def subscription_summary(user: User) -> dict[str, Any]:
+    """The caller's subscription as the API and the plans page show it."""
+    subscription = subscription_of(user.id)
+    plan = effective_plan(subscription)
+    return {
+        "plan": subscription.plan if subscription else plan,
+        "effective_plan": plan.code if plan else None,
+        "status": subscription.status if subscription else "none",
+        "source": subscription.source if subscription else None,
+        "current_period_start": subscription.current_period_start if subscription else None,
+        "current_period_end": subscription.current_period_end if subscription else None,
+        "cancel_at_period_end": subscription.cancel_at_period_end if subscription else False,
+        "past_due_since": subscription.past_due_since if subscription else None,
+        "grace_ends_at": grace_ends_at(subscription) if subscription else None,
+        "has_customer": customer_of(user.id) is not None,
+    }
+
+
+def grant(username: str, plan_code: str) -> Subscription:
+    """Put a user on a plan by hand (support, partners); Stripe events older than the grant
+    cannot undo it. Raises AppError for an unknown user or plan."""
+    user = db.session.scalar(sa.select(User).where(User.username_key == username.strip().lower()))
+    if user is None:
+        raise AppError.not_found("User")
+    plan = plan_by_code(plan_code)
+    if plan is None:
+        raise AppError.not_found("Plan")
+    subscription = subscription_of(user.id)
+    if subscription is None:
+        subscription = Subscription(user_id=user.id, plan=plan, status="active")
+        db.session.add(subscription)
+    subscription.plan = plan
+    subscription.status = "active"
+    subscription.source = "manual"
+    subscription.past_due_since = None
+    subscription.cancel_at_period_end = False
+    subscription.event_at = utcnow()
+    db.session.commit()
+    return subscription
