@@ -82,11 +82,19 @@ class Assessment:
                              "tone": self.signals.tone, "words": self.signals.words} if self.signals else {}}
 
 
+def _first_word(sentence: str) -> str:
+    """A sentence's first word, after a label such as "Task:" or "2." that introduces it."""
+    tokens = sentence.split()
+    if len(tokens) > 1 and (tokens[0].endswith(":") or tokens[0].rstrip(".)").isdigit() or tokens[0] in "-*•"):
+        tokens = tokens[1:]
+    return tokens[0].lower().strip("\"'(*")
+
+
 def signals(text: str) -> Signals:
     words = WORD.findall(text)
     lowered = [w.lower() for w in words]
     sentences = re.split(r"(?<=[.!?])\s+|\n+", text.strip())
-    starts = {s.split()[0].lower().strip("\"'(") for s in sentences if s.split()}
+    starts = {_first_word(s) for s in sentences if s.split()}
     proper = sum(1 for i, w in enumerate(words) if w[0].isupper() and i > 0 and words[i - 1][-1:] not in ".!?"
                  and w.lower() not in {"i", "i'm"})
     return Signals(

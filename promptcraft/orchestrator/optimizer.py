@@ -21,6 +21,7 @@ from promptcraft.orchestrator.models import OptimizationRun
 from promptcraft.orchestrator.retrieval import Passage, retrieve
 from promptcraft.orchestrator.structured import ask_json
 from promptcraft.prompt_templates.discovery import detect_intent
+from promptcraft.prompt_templates.variables import PLACEHOLDER
 
 
 class RewriteSchema(ma.Schema):
@@ -59,11 +60,12 @@ def rewrite(user: User, prompt: str, goal: str = "") -> dict[str, Any]:
                      f"Goal: {goal or 'not stated'}\n\nPrompt:\n{prompt}\n\nUseful library material:\n"
                      + "\n".join(f"- {p.title}: {p.text[:400]}" for p in sources[:3]), RewriteSchema(),
                      kind="optimize")
-    # The model's rewrite wins if it clearly beats the original and is close to the local one, whose
-    # unfilled {{variables}} flatter its score: concrete text from a model is worth a small margin.
+    # The model's rewrite wins if it clearly beats the original and is close to the local one, scored
+    # without its unfilled {{variables}} (they are gaps): concrete text is worth a small margin.
     if model:
         model_score = assess(model["improved_prompt"]).overall
-        if model_score >= max(assess(prompt).overall + 0.5, 0.9 * assess(improved).overall):
+        local_score = assess(PLACEHOLDER.sub("", improved)).overall
+        if model_score >= max(assess(prompt).overall + 0.5, 0.9 * local_score):
             improved, reasons, method = model["improved_prompt"], model["changes"], "model"
     return {"improved": improved, "changes": reasons, "sources": [p.as_dict() for p in sources], "method": method}
 

@@ -93,7 +93,7 @@ def test_features_never_tried_are_listed_with_links(client, auth, user, add_even
     never = {item["feature"]: item for item in body["features_never_tried"]}
     assert "chat" not in never and "search" not in never
     assert never["templates"]["url"] == "/library" and never["create_template"]["url"] == "/library/new"
-    assert "askme" not in never  # AskMe's pages are not installed: nothing to send the user to
+    assert never["askme"]["url"] == "/askme"
     assert {item["title"] for item in body["suggestions"] if item["kind"] == "feature"} == {
         item["label"] for item in never.values()}
 
