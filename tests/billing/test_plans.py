@@ -10,6 +10,7 @@ from promptcraft.auth.models import ApiKey
 from promptcraft.billing.models import Plan, Subscription
 from promptcraft.entitlements import KEYS
 from promptcraft.prompt_templates.models import Template
+from promptcraft.research.models import ResearchJob
 
 GENERATE = "/api/v2/ai/generate/"
 
@@ -88,6 +89,8 @@ def test_usage_meters_count_the_real_rows(client, plans, user, auth, db):
         Template(owner_id=user.id, title="Mine", content="Private {{x}}", is_public=False),
         Template(owner_id=user.id, title="Shared", content="Public", is_public=True),
         ApiKey(user_id=user.id, name="cli", prefix="pc_abc", key_hash="h" * 64),
+        ResearchJob(owner_id=user.id, topic="Prompt caching", status="done", created_at=now),
+        ResearchJob(owner_id=user.id, topic="Older topic", status="done", created_at=now - timedelta(days=1, hours=1)),
     ])
     db.session.commit()
     usage = client.get("/api/v2/billing/me/usage/", headers=auth.headers(user)).json
@@ -97,6 +100,7 @@ def test_usage_meters_count_the_real_rows(client, plans, user, auth, db):
     assert meters["ai_daily_tokens"]["used"] == 150 and meters["ai_daily_tokens"]["remaining"] == 50_000 - 150
     assert (meters["private_templates"]["used"], meters["private_templates"]["limit"]) == (1, 10)
     assert meters["api_keys"]["used"] == 1
+    assert (meters["research_jobs_per_day"]["used"], meters["research_jobs_per_day"]["limit"]) == (1, 2)
     yesterday_counts = (now - timedelta(days=1, hours=1)).month == now.month
     assert usage["period"]["requests"] == (2 if yesterday_counts else 1)
 

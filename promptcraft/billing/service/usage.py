@@ -13,9 +13,11 @@ from promptcraft.billing.service.subscriptions import subscription_of
 from promptcraft.entitlements import entitlements
 from promptcraft.extensions import db
 from promptcraft.prompt_templates.models import Template
+from promptcraft.research.service.jobs import jobs_today
 
 LABELS = {"ai_daily_requests": "AI requests today", "ai_daily_tokens": "AI tokens today",
-          "private_templates": "Private templates", "api_keys": "API keys"}
+          "private_templates": "Private templates", "api_keys": "API keys",
+          "research_jobs_per_day": "Research jobs today"}
 
 
 def _meter(key: str, limit: int | None, used: int, period: str, resets_at: datetime | None) -> dict[str, Any]:
@@ -57,6 +59,7 @@ def usage(user: User) -> dict[str, Any]:
             _meter("ai_daily_tokens", granted["ai_daily_tokens"], tokens, "day", tomorrow),
             _meter("private_templates", granted["private_templates"], private, "total", None),
             _meter("api_keys", granted["api_keys"], keys, "total", None),
+            _meter("research_jobs_per_day", granted["research_jobs_per_day"], jobs_today(user.id), "day", tomorrow),
         ],
         "period": {"start": start, "end": end, "requests": int(row[0]), "tokens": int(row[1]),
                    "cost": float(row[2])},
