@@ -129,3 +129,14 @@ def test_a_model_wording_that_drops_an_answer_is_discarded(askme, use_deepseek):
     fake.reply(content=json.dumps({"prompt": MODEL_PROMPT}))  # says nothing of retired teachers
     prompt = askme.finalize(session)["prompt"]
     assert prompt != MODEL_PROMPT and "The audience is Retired teachers." in prompt
+
+
+def test_finishing_pays_askme_xp_once_through_gamification(askme, app, user):
+    from promptcraft.gamification.models import XPGrant
+
+    session = askme.start(GOAL)
+    askme.finalize(session)
+    askme.finalize(session)
+    with app.app_context():
+        grants = db.session.query(XPGrant).filter_by(user_id=user.id, reason="askme_finished").all()
+        assert len(grants) == 1 and grants[0].amount > 0
