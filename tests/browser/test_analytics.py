@@ -45,7 +45,8 @@ def test_dashboard_charts_draw_the_user_s_figures_and_the_range_switch_redraws(s
 
     page.click(".range-switch >> text=30 days")
     expect(page).to_have_url(re.compile(r"/analytics\?days=30$"))
-    page.wait_for_function("() => Chart.getChart(document.getElementById('chart-activity')).data.labels.length === 30")
+    # Null-safe: while htmx swaps the figures in, the new canvas has no chart yet.
+    page.wait_for_function("() => Chart.getChart(document.getElementById('chart-activity'))?.data.labels.length === 30")
     chats = {d["label"]: d["data"] for d in page.evaluate(DATASETS, "chart-activity")}["Chat turns"]
     assert sum(chats) == 1 and chats[-21] == 1
     expect(page.locator(".range-switch a[aria-current=page]")).to_have_text("30 days")
@@ -71,7 +72,7 @@ def test_ab_test_page_charts_its_results(signed_in, app, user):
     page.select_option("#success", "true")
     page.click("#outcome-form button[type=submit]")
     expect(page.locator("#ab-state")).to_have_text("ready")
-    page.wait_for_function("() => Chart.getChart(document.getElementById('chart-ab')).data.datasets.length === 2")
+    page.wait_for_function("() => Chart.getChart(document.getElementById('chart-ab'))?.data.datasets.length === 2")
     sets = {d["label"]: d["data"] for d in page.evaluate(DATASETS, "chart-ab")}
     assert sets["Success rate"] == [0.25, 0.8]
     a, b = sets["Probability best"]
