@@ -85,7 +85,7 @@ def _covered_by_library(user: User, content: str) -> bool:
     query = keywords(content, limit=8)
     if query is None:
         return False
-    near = discovery.ranked_page(query, discovery.Filters(), user, 1, 5, highlight=False).results
+    near = discovery.top(query, discovery.Filters(), user, 5)
     return any(difflib.SequenceMatcher(None, content.lower(), t.content.lower()).ratio() >= NEAR_DUPLICATE
                for t in near)
 

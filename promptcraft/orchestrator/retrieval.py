@@ -18,7 +18,7 @@ from promptcraft.auth.models import User
 from promptcraft.extensions import db
 from promptcraft.history.models import PromptHistory, SavedPrompt
 from promptcraft.orchestrator.structured import ask_json
-from promptcraft.prompt_templates.discovery import Filters, ranked_page
+from promptcraft.prompt_templates.discovery import Filters, top
 from promptcraft.prompt_templates.search import keywords
 from promptcraft.prompt_templates.search.query import STOPWORDS, words
 
@@ -81,9 +81,9 @@ def library(user: User | None, query: str, k: int) -> list[Passage]:
     terms = keywords(query, limit=12)
     if terms is None:
         return []
-    hits = ranked_page(terms, Filters(), user, 1, k, highlight=False).results
-    top = max((t.search_score for t in hits), default=1.0) or 1.0
-    return [Passage(f"template:{t.id}", "template", t.title, t.content, t.search_score / top, f"/library/{t.id}",
+    hits = top(terms, Filters(), user, k)
+    best = max((t.search_score for t in hits), default=1.0) or 1.0
+    return [Passage(f"template:{t.id}", "template", t.title, t.content, t.search_score / best, f"/library/{t.id}",
                     {"template_id": t.id, "category": t.category.slug if t.category else None}) for t in hits]
 
 

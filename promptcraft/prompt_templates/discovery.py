@@ -16,7 +16,7 @@ from promptcraft.auth.models import User
 from promptcraft.extensions import db
 from promptcraft.pagination import Page, paginate
 from promptcraft.prompt_templates.models import Category, Template, TemplateTag
-from promptcraft.prompt_templates.search import TermQuery, keywords, parse, search_service
+from promptcraft.prompt_templates.search import Hit, TermQuery, keywords, parse, search_service
 from promptcraft.prompt_templates.service import get_template, visible_to
 
 ORDERINGS = {
@@ -59,21 +59,31 @@ def _load(ids: list[int]) -> dict[int, Template]:
     return {template.id: template for template in rows}
 
 
-def ranked_page(query: TermQuery, filters: Filters, user: User | None, page: int, page_size: int,
-                highlight: bool = True) -> Page:
-    """One page of search results; each template carries `search_score` and, when asked,
-    `search_title` / `search_snippet` with the matched words marked."""
-    service = search_service()
-    hits, total = service.search(query, filters.where(user), offset=(page - 1) * page_size, limit=page_size)
+def _with_scores(hits: list[Hit]) -> list[Template]:
     by_id = _load([hit.template_id for hit in hits])
-    marks = service.highlights(query, list(by_id)) if highlight else {}
     results = []
     for hit in hits:
         template = by_id[hit.template_id]
         template.search_score = hit.score
-        template.search_title, template.search_snippet = marks.get(hit.template_id, (None, None))
         results.append(template)
+    return results
+
+
+def ranked_page(query: TermQuery, filters: Filters, user: User | None, page: int, page_size: int) -> Page:
+    """One page of search results; each template carries `search_score`, and `search_title` /
+    `search_snippet` with the matched words marked."""
+    service = search_service()
+    hits, total = service.search(query, filters.where(user), offset=(page - 1) * page_size, limit=page_size)
+    results = _with_scores(hits)
+    marks = service.highlights(query, [t.id for t in results])
+    for template in results:
+        template.search_title, template.search_snippet = marks.get(template.id, (None, None))
     return Page(results, total, page, page_size)
+
+
+def top(query: TermQuery, filters: Filters, user: User | None, limit: int) -> list[Template]:
+    """The best `limit` matches with their `search_score`, neither counted nor highlighted."""
+    return _with_scores(search_service().rank(query, filters.where(user), limit=limit))
 
 
 def list_templates(user: User | None, *, q: str | None = None, filters: Filters | None = None,
@@ -107,7 +117,7 @@ def similar(template_id: int, user: User | None, limit: int = 8) -> list[Templat
     if query is None:
         return []
     filters = Filters(exclude=[template.id])
-    return ranked_page(query, filters, user, 1, limit, highlight=False).results
+    return top(query, filters, user, limit)
 
 
 def categories(user: User | None) -> list[dict[str, Any]]:
@@ -130,7 +140,7 @@ def detect_intent(text: str, user: User | None, *, neighbours: int = 15, recomme
     query = keywords(text, limit=12)
     if query is None:
         return {"category": None, "confidence": 0.0, "candidates": [], "templates": []}
-    hits = ranked_page(query, Filters(), user, 1, neighbours, highlight=False).results
+    hits = top(query, Filters(), user, neighbours)
     votes: dict[str | None, float] = defaultdict(float)
     for template in hits:
         votes[template.category.slug if template.category else None] += template.search_score ** 2

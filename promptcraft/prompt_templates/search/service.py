@@ -41,18 +41,22 @@ class SearchService:
     def search(self, query: TermQuery, where: sa.ColumnElement, *, offset: int = 0,
                limit: int = 20) -> tuple[list[Hit], int]:
         """One page of hits, best first, and how many templates match in all."""
+        return self.rank(query, where, offset=offset, limit=limit), self.count(query, where)
+
+    def rank(self, query: TermQuery, where: sa.ColumnElement, *, offset: int = 0, limit: int = 20) -> list[Hit]:
+        """Hits best first, without counting the rest (for "more like this" and other top-k lists)."""
         if len(self.rankers) == 1:
-            ranker = self.rankers[0]
-            ranked = ranker.rank(query, where, limit, offset)
-            return [Hit(i, s) for i, s in ranked], ranker.count(query, where)
+            return [Hit(i, s) for i, s in self.rankers[0].rank(query, where, limit, offset)]
         depth = max(FUSION_DEPTH, offset + limit)
         fused: dict[int, float] = {}
         for ranker in self.rankers:
             for position, (template_id, _) in enumerate(ranker.rank(query, where, depth)):
                 fused[template_id] = fused.get(template_id, 0.0) + 1.0 / (RRF_K + position + 1)
         ordered = sorted(fused.items(), key=lambda item: (-item[1], item[0]))
-        total = max(ranker.count(query, where) for ranker in self.rankers)
-        return [Hit(i, s) for i, s in ordered[offset:offset + limit]], total
+        return [Hit(i, s) for i, s in ordered[offset:offset + limit]]
+
+    def count(self, query: TermQuery, where: sa.ColumnElement) -> int:
+        return max(ranker.count(query, where) for ranker in self.rankers)
 
     def matches(self, query: TermQuery, where: sa.ColumnElement) -> sa.Select:
         """Every template the query matches (the full-text ranker defines what matches)."""
