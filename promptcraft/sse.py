@@ -11,9 +11,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Response, stream_with_context
+from flask import Response, request, stream_with_context
 
 KEEP_ALIVE = ": keep-alive\n\n"
+
+
+def resume_after(query_value: int | None) -> int:
+    """Where a reconnecting client left off: the Last-Event-ID header its EventSource sends,
+    else the query parameter; a header that is not a sane event id is ignored."""
+    header = request.headers.get("Last-Event-ID", "").strip()
+    if header.isdigit() and len(header) < 19:
+        return int(header)
+    return query_value or 0
 
 
 def stream_doc(description: str, events: str = "`start`, `delta`, `done` or `error`") -> dict[str, Any]:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import uuid
 
-from flask import current_app, request
+from flask import current_app
 
 from promptcraft import sse
 from promptcraft.ai.api import STREAM_DOC
@@ -60,8 +60,7 @@ def finalize(data):
 def stream(args):
     """The session's events as Server-Sent Events: those so far, then each as it happens, then done."""
     session = service.get_session(require_user(), args["session_id"])
-    last = request.headers.get("Last-Event-ID", "")
-    after = int(last) if last.isdigit() else args["after"]
+    after = sse.resume_after(args["after"])
     chunks = service.stream(session.id, after, max_seconds=current_app.config["ASKME_STREAM_SECONDS"],
                             keepalive_seconds=current_app.config["AI_KEEPALIVE_SECONDS"])
     start_event = {"session_id": str(session.id)}

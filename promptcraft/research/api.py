@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from flask import current_app, request
+from flask import current_app
 
 from promptcraft import sse
 from promptcraft.auth.identity import login_required, require_user
@@ -59,17 +59,9 @@ def get_job(job_id: int):
 def stream(args, job_id: int):
     """The job's progress as Server-Sent Events, ending when the job finishes; reconnecting resumes."""
     job = service.get_job(require_user(), job_id)
-    after = last_event_id(args.get("last_event_id"))
+    after = sse.resume_after(args.get("last_event_id"))
     db.session.remove()  # no session is held while the stream is open
     return sse.response(frames(job.id, after))
-
-
-def last_event_id(query_value: int | None) -> int:
-    """Where a reconnecting client left off: the Last-Event-ID header, else ?last_event_id=."""
-    header = request.headers.get("Last-Event-ID", "").strip()
-    if header.isdigit() and len(header) < 19:
-        return int(header)
-    return query_value or 0
 
 
 def frames(job_id: int, after: int = 0, *, final: str | None = None) -> Iterator[str]:

@@ -12,7 +12,7 @@ from promptcraft.extensions import db
 from promptcraft.forms import FormResult, empty_form, load_form
 from promptcraft.htmx import hx_redirect, render_page
 from promptcraft.research import schemas, service
-from promptcraft.research.api import frames, last_event_id
+from promptcraft.research.api import frames
 from promptcraft.research.models import DEPTHS
 
 bp = Blueprint("research_pages", __name__)
@@ -63,6 +63,6 @@ def job(job_id: int):
 def stream(job_id: int):
     """The job page's progress stream: the API's events, ending with `done` whatever the outcome."""
     found = service.get_job(require_user(), job_id)
-    after = last_event_id(request.args.get("last_event_id", type=int))
+    after = sse.resume_after(request.args.get("last_event_id", type=int))
     db.session.remove()  # no session is held while the stream is open
     return sse.response(frames(found.id, after, final="done"))

@@ -3,23 +3,19 @@ progress steps a running job writes (each in a short transaction of its own)."""
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
 
+from promptcraft.ai.quotas import day_start  # daily allowances share the gateway's UTC day
 from promptcraft.auth.models import User
 from promptcraft.entitlements import entitlements
 from promptcraft.errors import AppError
 from promptcraft.extensions import db
 from promptcraft.pagination import Page, paginate
 from promptcraft.research.models import FINISHED, ResearchEvent, ResearchJob
-
-
-def day_start(now: datetime | None = None) -> datetime:
-    now = now or datetime.now(UTC)
-    return datetime.combine(now.date(), time.min, tzinfo=UTC)
 
 
 def jobs_today(user_id: uuid.UUID) -> int:
