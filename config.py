@@ -194,6 +194,9 @@ class Config:
     OPENAPI_SWAGGER_UI_URL = "/static/vendor/swagger-ui/"
 
     LOG_LEVEL = env("LOG_LEVEL", "INFO")
+    # Side effects of finished AI calls and chat turns run after the response, off the request
+    # (promptcraft.background); inline, they run in the caller (tests: deterministic).
+    BACKGROUND_INLINE = env_bool("BACKGROUND_INLINE", False)
     TESTING = False
     DEBUG = False
 
@@ -223,6 +226,7 @@ class TestingConfig(Config):
     OAUTH_PROVIDERS: dict = {}
     TAVILY_API_KEY = None  # tests point it at a fake Tavily when they want web search
     RESEARCH_POLL_SECONDS = 0.05
+    BACKGROUND_INLINE = True
 
 
 class ProductionConfig(Config):

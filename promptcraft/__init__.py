@@ -32,7 +32,7 @@ def create_app(config: type[Config] | str | None = None, overrides: dict[str, An
 
 
 def register_extensions(app: Flask) -> None:
-    from promptcraft import models  # noqa: F401  (the whole schema, for Alembic)
+    from promptcraft import background, models  # noqa: F401  (models: the whole schema, for Alembic)
     from promptcraft.ai import extension as ai
     from promptcraft.auth import identity, social
     from promptcraft.core import monitoring
@@ -59,6 +59,7 @@ def register_extensions(app: Flask) -> None:
     api.init_app(app)
     social.init_app(app)
     ai.init_app(app)
+    background.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -15,7 +15,7 @@ from typing import NoReturn
 
 from flask import current_app
 
-from promptcraft import signals
+from promptcraft import background, signals
 from promptcraft.ai import pricing, quotas
 from promptcraft.ai.models import AIUsage
 from promptcraft.ai.providers import build_providers
@@ -240,8 +240,8 @@ def record(user_id, kind: str, provider, model: str, usage: Usage, *, status: st
         db.session.execute(db.update(UserModel).where(UserModel.id == user_id)
                            .values(credits=UserModel.credits - credits))
     db.session.commit()
-    signals.ai_call_finished.send(user_id, provider=provider.name, model=row.model, kind=kind, status=status,
-                                  tokens=usage.total_tokens, cost=float(row.cost))
+    background.send_later(signals.ai_call_finished, user_id, provider=provider.name, model=row.model, kind=kind,
+                          status=status, tokens=usage.total_tokens, cost=float(row.cost))
     return row
 
 

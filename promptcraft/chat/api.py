@@ -28,9 +28,8 @@ blp = ApiBlueprint("chat", __name__, url_prefix="/api/v2/chat", description="Cha
 def completions(data):
     """Send a message (new or continued session) and stream the reply; everything is saved."""
     user = require_user()
-    session, _, reply = service.start_turn(user, data)
+    session, _, reply = service.start_turn(user, data, streaming=True)
     request = service.request_for(session, data, current_app.config["CHAT_HISTORY_TOKEN_BUDGET"])
-    service.claim(reply.id)
     stream = service.open_reply(user, reply, request)
     start = {"session_id": str(session.id), "message_id": str(reply.id)}
     user_id, reply_id = user.id, reply.id

@@ -11,7 +11,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from promptcraft import signals
+from promptcraft import background, signals
 from promptcraft.ai.gateway import GatewayStream, gateway
 from promptcraft.ai.providers.local import estimate_tokens
 from promptcraft.ai.types import ChatRequest
@@ -63,8 +63,10 @@ def _system_prompt(user: User, data: dict[str, Any]) -> tuple[str, int | None]:
     return text, template.id
 
 
-def start_turn(user: User, data: dict[str, Any]) -> tuple[ChatSession, ChatMessage, ChatMessage]:
-    """Save the user's message (continuing `session_id` or starting a session) and a pending reply."""
+def start_turn(user: User, data: dict[str, Any], *, streaming: bool = False
+               ) -> tuple[ChatSession, ChatMessage, ChatMessage]:
+    """Save the user's message (continuing `session_id` or starting a session) and the reply: pending
+    until a stream claims it, or already `streaming` when this request streams it."""
     if data.get("session_id"):
         session = get_session(user, data["session_id"])
         texts = [data["message"]] if data.get("message") else [
@@ -95,7 +97,7 @@ def start_turn(user: User, data: dict[str, Any]) -> tuple[ChatSession, ChatMessa
             raise AppError.invalid("The conversation needs a user message.", {"messages": ["No user message."]})
     if session.title == "New chat" or not session.title:
         session.title = extraction.title_for(question.content)[:200]
-    reply = ChatMessage(session_id=session.id, role="assistant", status="pending")
+    reply = ChatMessage(session_id=session.id, role="assistant", status="streaming" if streaming else "pending")
     db.session.add(reply)
     session.updated_at = utcnow()
     db.session.commit()
@@ -177,8 +179,9 @@ def save_reply(user_id: uuid.UUID, message_id: uuid.UUID, stream: GatewayStream,
         proposal = extraction.propose(user, question) if question else None
         proposals = [proposal.id] if proposal else []
     db.session.commit()
-    signals.chat_message_finished.send(user_id, message_id=message.id, session_id=message.session_id,
-                                       status=message.status, tokens=message.prompt_tokens + message.completion_tokens)
+    background.send_later(signals.chat_message_finished, user_id, message_id=message.id,
+                          session_id=message.session_id, status=message.status,
+                          tokens=message.prompt_tokens + message.completion_tokens)
     db.session.remove()
     return {"message_id": str(message_id), "extracted_templates": proposals}
 

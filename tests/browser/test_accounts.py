@@ -40,7 +40,8 @@ def test_login_failure_then_success_and_logout(page, user):
     page.click("#login-form button[type=submit]")
     expect(page.locator("#login-form .flash.error")).to_contain_text("Wrong username")
     # The form was just swapped in; a person retypes after htmx has settled it, so does the test.
-    page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')")
+    page.wait_for_function(
+        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')")
     page.fill("#password", "a-long-test-passphrase")
     page.click("#login-form button[type=submit]")
     page.wait_for_url(re.compile(r"//[^/]+/profile$"))  # not /login?next=/profile

@@ -28,17 +28,30 @@ METRICS = {
 }
 
 
-def metrics(user: User) -> dict[str, int]:
-    """Every metric an achievement can be defined over, for this user, in a few grouped queries."""
-    counts = dict(db.session.execute(sa.select(Action.kind, sa.func.count()).where(Action.user_id == user.id)
-                                     .group_by(Action.kind)).all())
-    values = {name: counts.get(how[6:], 0) for name, how in METRICS.items() if how.startswith("count:")}
-    values["askme_high_scores"] = db.session.scalar(sa.select(sa.func.count()).where(
-        Action.user_id == user.id, Action.kind == "askme_finished", Action.score >= HIGH_SCORE)) or 0
-    values["longest_streak"] = streak.longest(user)
-    values["challenges_completed"] = db.session.scalar(sa.select(sa.func.count()).where(
-        XPGrant.user_id == user.id, XPGrant.reason == "challenge")) or 0
+def metrics(user: User, names: set[str] | None = None) -> dict[str, int]:
+    """The metrics achievements are defined over (all, or those in `names`), in a few grouped queries."""
+    wanted = set(METRICS) if names is None else names & set(METRICS)
+    kinds = [METRICS[name][6:] for name in wanted if METRICS[name].startswith("count:")]
+    counts = dict(db.session.execute(sa.select(Action.kind, sa.func.count()).where(
+        Action.user_id == user.id, Action.kind.in_(kinds)).group_by(Action.kind)).all()) if kinds else {}
+    values = {name: counts.get(METRICS[name][6:], 0) for name in wanted if METRICS[name].startswith("count:")}
+    if "askme_high_scores" in wanted:
+        values["askme_high_scores"] = db.session.scalar(sa.select(sa.func.count()).where(
+            Action.user_id == user.id, Action.kind == "askme_finished", Action.score >= HIGH_SCORE)) or 0
+    if "longest_streak" in wanted:
+        values["longest_streak"] = streak.longest(user)
+    if "challenges_completed" in wanted:
+        values["challenges_completed"] = db.session.scalar(sa.select(sa.func.count()).where(
+            XPGrant.user_id == user.id, XPGrant.reason == "challenge")) or 0
     return values
+
+
+def counted_by(kind: str) -> set[str]:
+    """The metrics that count actions of `kind` (the streak and challenges change on their own terms)."""
+    names = {name for name, how in METRICS.items() if how == f"count:{kind}"}
+    if kind == "askme_finished":
+        names.add("askme_high_scores")
+    return names
 
 
 def _earned(user: User) -> dict[int, UserAchievement]:
@@ -46,12 +59,20 @@ def _earned(user: User) -> dict[int, UserAchievement]:
     return {row.achievement_id: row for row in rows}
 
 
-def unlock_reached(user: User) -> list[UserAchievement]:
-    """Unlock every achievement whose threshold the user's metrics now reach (no commit)."""
-    values, earned = metrics(user), _earned(user)
-    new = [UserAchievement(user_id=user.id, achievement_id=a.id)
-           for a in db.session.scalars(sa.select(Achievement))
-           if a.id not in earned and values.get(a.metric, 0) >= a.threshold]
+def unlock_reached(user: User, changed: set[str] | None = None) -> list[UserAchievement]:
+    """Unlock every achievement whose threshold the user's metrics now reach (no commit).
+
+    `changed` limits the check to achievements over those metrics (what an action can have
+    raised), so recording an action costs the same however much the user has done before.
+    """
+    stmt = sa.select(Achievement) if changed is None else sa.select(Achievement).where(Achievement.metric.in_(changed))
+    earned = _earned(user)
+    pending = [a for a in db.session.scalars(stmt) if a.id not in earned]
+    if not pending:
+        return []
+    values = metrics(user, {a.metric for a in pending})
+    new = [UserAchievement(user_id=user.id, achievement_id=a.id) for a in pending
+           if values.get(a.metric, 0) >= a.threshold]
     db.session.add_all(new)
     db.session.flush()
     return new
@@ -108,7 +129,10 @@ def _page(items: list, page: int, page_size: int) -> Page:
 
 
 def badges(user: User, page: int = 1, page_size: int = 20) -> Page:
-    """One badge per achievement family: its highest unlocked tier (None before the first), and each tier."""
+    """One badge per achievement family: its highest unlocked tier (None before the first), and each tier
+    (unlocks are brought up to date)."""
+    if unlock_reached(user):
+        db.session.commit()
     earned = _earned(user)
     families: dict[str, dict] = {}
     for a in db.session.scalars(_ordered()):

@@ -3,7 +3,8 @@
 Each action is stored once (uncapped: achievements and challenges count it). Its XP is paid
 through the ledger under the action's own key, within the daily cap of its kind; the first action
 of a local day also pays the daily bonus and extends the streak; then today's challenges and the
-achievements are checked. One commit for all of it.
+achievements over what changed (that kind's count, the streak, challenges completed) are checked.
+One commit for all of it.
 """
 from __future__ import annotations
 
@@ -55,6 +56,7 @@ def record(user_id: uuid.UUID, kind: str, ref: str, *, score: float | None = Non
     db.session.add(Action(user_id=user.id, kind=kind, ref=ref[:80], score=score, day=day))
     db.session.flush()
     grants = []
+    changed = achievements.counted_by(kind)
     reward = REWARDS.get(kind)
     if reward:
         amount = reward.xp + (HIGH_SCORE_BONUS if kind == "askme_finished" and (score or 0) >= HIGH_SCORE else 0)
@@ -66,8 +68,12 @@ def record(user_id: uuid.UUID, kind: str, ref: str, *, score: float | None = Non
         grants.append(first_today)
         if first_today is not None:
             streak.earn_freeze(user, day)
-    grants += challenges.pay_completed(user, day)
-    achievements.unlock_reached(user)
+            changed.add("longest_streak")
+    paid_challenges = challenges.pay_completed(user, day)
+    grants += paid_challenges
+    if any(paid_challenges):
+        changed.add("challenges_completed")
+    achievements.unlock_reached(user, changed)
     try:
         db.session.commit()
     except IntegrityError:  # the same action recorded concurrently: the other transaction paid it
