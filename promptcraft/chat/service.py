@@ -65,8 +65,12 @@ def _system_prompt(user: User, data: dict[str, Any]) -> tuple[str, int | None]:
 
 def start_turn(user: User, data: dict[str, Any], *, streaming: bool = False
                ) -> tuple[ChatSession, ChatMessage, ChatMessage]:
-    """Save the user's message (continuing `session_id` or starting a session) and the reply: pending
-    until a stream claims it, or already `streaming` when this request streams it."""
+    """Save the user's message (continuing `session_id` or starting a session) and the reply,
+    pending until a stream claims it.
+
+    `streaming`: this request streams the reply now, so it starts as `streaming`, and the turn is
+    only flushed: the gateway commits it with its quota check, before any upstream call (and a
+    refusal is saved on the reply, see open_reply)."""
     if data.get("session_id"):
         session = get_session(user, data["session_id"])
         texts = [data["message"]] if data.get("message") else [
@@ -100,7 +104,10 @@ def start_turn(user: User, data: dict[str, Any], *, streaming: bool = False
     reply = ChatMessage(session_id=session.id, role="assistant", status="streaming" if streaming else "pending")
     db.session.add(reply)
     session.updated_at = utcnow()
-    db.session.commit()
+    if streaming:
+        db.session.flush()
+    else:
+        db.session.commit()
     return session, question, reply
 
 
@@ -125,6 +132,10 @@ def history_for(session: ChatSession, budget: int) -> list[dict[str, str]]:
 def request_for(session: ChatSession, data: dict[str, Any], budget: int) -> ChatRequest:
     options = {key: data.get(key) for key in OPTIONS}
     options["model"] = options["model"] or session.model
+    if data.get("message") and not data.get("session_id") and not data.get("messages"):
+        # A session this request started holds the system prompt and the message: nothing to read.
+        system = [{"role": "system", "content": session.system_prompt}] if session.system_prompt else []
+        return ChatRequest(system + [{"role": "user", "content": data["message"]}], **options)
     return ChatRequest(history_for(session, budget), **options)
 
 

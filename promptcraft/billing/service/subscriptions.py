@@ -14,7 +14,7 @@ from flask import current_app
 
 from promptcraft.auth.models import User
 from promptcraft.billing.models import ENTITLED, IN_GRACE, BillingCustomer, Plan, Subscription
-from promptcraft.billing.service.plans import free_plan, plan_by_code
+from promptcraft.billing.service.plans import FREE, free_plan, plan_by_code
 from promptcraft.db_types import utcnow
 from promptcraft.errors import AppError
 from promptcraft.extensions import db
@@ -28,30 +28,42 @@ def customer_of(user_id: uuid.UUID) -> BillingCustomer | None:
     return db.session.get(BillingCustomer, user_id)
 
 
-def grace_ends_at(subscription: Subscription) -> datetime | None:
+def grace_ends_at(subscription: Any) -> datetime | None:
+    """When a past-due subscription stops entitling (None when it is not past due); `subscription`
+    is a Subscription or any row with its status and past_due_since."""
     if subscription.status not in IN_GRACE or subscription.past_due_since is None:
         return None
     return subscription.past_due_since + timedelta(days=current_app.config["BILLING_GRACE_DAYS"])
 
 
+def _entitles(subscription: Any, now: datetime) -> bool:
+    if subscription.status in ENTITLED:
+        return True
+    ends = grace_ends_at(subscription)
+    return ends is not None and now < ends
+
+
 def effective_plan(subscription: Subscription | None, now: datetime | None = None) -> Plan | None:
     """The plan whose entitlements apply now (None when no plan is seeded at all)."""
-    now = now or utcnow()
-    if subscription is not None:
-        if subscription.status in ENTITLED:
-            return subscription.plan
-        ends = grace_ends_at(subscription)
-        if ends is not None and now < ends:
-            return subscription.plan
+    if subscription is not None and _entitles(subscription, now or utcnow()):
+        return subscription.plan
     return free_plan()
 
 
 def entitlements_for(user_id: uuid.UUID) -> dict[str, Any] | None:
-    """The user's plan entitlements (promptcraft.entitlements.KEYS), or None without plans."""
-    plan = effective_plan(subscription_of(user_id))
-    if plan is None:
-        return None
-    return {**plan.entitlements, "plan": plan.code}
+    """The user's plan entitlements (promptcraft.entitlements.KEYS), or None without plans.
+
+    Asked before every AI call, so one plain query reads both the user's subscription and the
+    free plan it falls back to (the same rule as effective_plan)."""
+    rows = db.session.execute(
+        sa.select(Plan.code, Plan.entitlements, Subscription.status, Subscription.past_due_since).select_from(Plan)
+        .outerjoin(Subscription, sa.and_(Subscription.plan_id == Plan.id, Subscription.user_id == user_id))
+        .where(sa.or_(Plan.code == FREE, Subscription.status.is_not(None)))).all()
+    subscribed = next((row for row in rows if row.status is not None), None)
+    if subscribed is not None and _entitles(subscribed, utcnow()):
+        return {**subscribed.entitlements, "plan": subscribed.code}
+    free = next((row for row in rows if row.code == FREE), None)
+    return {**free.entitlements, "plan": free.code} if free else None
 
 
 def subscription_summary(user: User) -> dict[str, Any]:
