@@ -165,34 +165,33 @@ def fail(message_id: uuid.UUID, code: str, text: str) -> None:
 def save_reply(user_id: uuid.UUID, message_id: uuid.UUID, stream: GatewayStream, outcome: str) -> dict[str, Any]:
     """Store what the stream produced, then look for reusable prompts in the turn.
 
-    Runs at the end of a stream in a fresh, short-lived session. Returns extra fields for the
-    final event (the ids of new template proposals).
+    Runs at the end of a stream in a fresh, short-lived session, with plain updates (nothing is
+    read back but the reply's session and time). Returns extra fields for the final event (the
+    ids of new template proposals).
     """
-    message = db.session.get(ChatMessage, message_id)
-    usage = stream.usage
-    message.content = "".join(stream.content)
-    message.reasoning = "".join(stream.reasoning)
-    message.status = FINAL[outcome]
-    message.provider, message.model = stream.provider_name, stream.model
-    message.finish_reason = stream.finish_reason
-    message.prompt_tokens = usage.prompt_tokens if usage else 0
-    message.completion_tokens = usage.completion_tokens if usage else estimate_tokens(message.content)
-    message.completed_at = utcnow()
+    usage, content, now = stream.usage, "".join(stream.content), utcnow()
+    status = FINAL[outcome]
+    values = {"content": content, "reasoning": "".join(stream.reasoning), "status": status,
+              "provider": stream.provider_name, "model": stream.model, "finish_reason": stream.finish_reason,
+              "prompt_tokens": usage.prompt_tokens if usage else 0,
+              "completion_tokens": usage.completion_tokens if usage else estimate_tokens(content), "completed_at": now}
     if stream.error:
-        message.error_code, message.error_message = stream.error.code, stream.error.message[:500]
-    message.session.updated_at = utcnow()
+        values.update(error_code=stream.error.code, error_message=stream.error.message[:500])
+    session_id, created_at = db.session.execute(sa.update(ChatMessage).where(ChatMessage.id == message_id)
+                                                .values(**values).returning(ChatMessage.session_id,
+                                                                            ChatMessage.created_at)).one()
+    db.session.execute(sa.update(ChatSession).where(ChatSession.id == session_id).values(updated_at=now))
     proposals = []
-    if message.status == "complete":
-        user = db.session.get(User, user_id)
+    if status == "complete":
         question = db.session.scalars(sa.select(ChatMessage).where(
-            ChatMessage.session_id == message.session_id, ChatMessage.role == "user",
-            ChatMessage.created_at <= message.created_at).order_by(ChatMessage.created_at.desc())).first()
-        proposal = extraction.propose(user, question) if question else None
-        proposals = [proposal.id] if proposal else []
+            ChatMessage.session_id == session_id, ChatMessage.role == "user",
+            ChatMessage.created_at <= created_at).order_by(ChatMessage.created_at.desc()).limit(1)).first()
+        if question is not None and extraction.candidate(question.content) is not None:
+            proposal = extraction.propose(db.session.get(User, user_id), question)
+            proposals = [proposal.id] if proposal else []
     db.session.commit()
-    background.send_later(signals.chat_message_finished, user_id, message_id=message.id,
-                          session_id=message.session_id, status=message.status,
-                          tokens=message.prompt_tokens + message.completion_tokens)
+    background.send_later(signals.chat_message_finished, user_id, message_id=message_id, session_id=session_id,
+                          status=status, tokens=values["prompt_tokens"] + values["completion_tokens"])
     db.session.remove()
     return {"message_id": str(message_id), "extracted_templates": proposals}
 
