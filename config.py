@@ -128,6 +128,9 @@ class Config:
     OPENAI_COMPATIBLE_MODEL = env("OPENAI_COMPATIBLE_MODEL")
     AI_CONNECT_TIMEOUT_SECONDS = env_float("AI_CONNECT_TIMEOUT_SECONDS", 5.0)
     AI_RETRIES = env_int("AI_RETRIES", 1)  # per provider, before the first byte only
+    # Upstream connections each provider keeps open for reuse: as many as streams run at once
+    # (gunicorn.conf.py's WORKER_CONNECTIONS), so a busy worker does not reconnect per call.
+    AI_POOL_SIZE = env_int("AI_POOL_SIZE", 1000)
     AI_KEEPALIVE_SECONDS = env_float("AI_KEEPALIVE_SECONDS", 2.0)  # also bounds how soon a gone client is noticed
     LOCAL_ENGINE_CHUNK_DELAY = env_float("LOCAL_ENGINE_CHUNK_DELAY", 0.012)  # seconds between streamed words
     # Daily allowance per user when no plan says otherwise (billing plans override it).

@@ -148,7 +148,9 @@ def prepare(database_url: str, workdir: Path) -> tuple[str, str]:
     return database_url, key
 
 
-def start_gunicorn(port: int, upstream_port: int, database_url: str) -> subprocess.Popen:
+def start_gunicorn(port: int, upstream_port: int, database_url: str, log) -> subprocess.Popen:
+    """The server under test; its stderr goes to `log` (a file: a pipe nobody reads would fill up
+    and block the worker on its next log line)."""
     env = {**os.environ, "APP_ENV": "production", "SECRET_KEY": "b" * 40, "JWT_SECRET_KEY": "j" * 40,
            "DATABASE_URL": database_url, "AI_PROVIDERS": "deepseek", "DEEPSEEK_API_KEY": "bench",
            "DEEPSEEK_BASE_URL": f"http://127.0.0.1:{upstream_port}", "RATELIMIT_DEFAULT": "10000000 per minute",
@@ -157,14 +159,15 @@ def start_gunicorn(port: int, upstream_port: int, database_url: str) -> subproce
            "DB_POOL_SIZE": "40", "DB_MAX_OVERFLOW": "10", "AI_KEEPALIVE_SECONDS": "10"}
     process = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app",
                                 "--backlog", "4096"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE)
+                               stderr=log)
     for _ in range(200):
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.2):
                 return process
         except OSError:
             time.sleep(0.1)
-    raise RuntimeError("gunicorn did not start: " + process.stderr.read(4000).decode())
+    log.seek(0)
+    raise RuntimeError("gunicorn did not start: " + log.read()[-4000:].decode(errors="replace"))
 
 
 def worker_pid(master: int) -> int:
@@ -239,10 +242,10 @@ def main() -> None:
     upstream = subprocess.Popen([sys.executable, str(ROOT / "bench" / "fake_upstream.py"), "--port",
                                  str(upstream_port), "--chunks", str(args.chunks), "--interval", str(args.interval)])
     gunicorn = None
-    try:
-        with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, open(Path(tmp) / "gunicorn.log", "w+b") as log:
+        try:
             url, key = prepare(database, Path(tmp))
-            gunicorn = start_gunicorn(port, upstream_port, url)
+            gunicorn = start_gunicorn(port, upstream_port, url, log)
             pid = worker_pid(gunicorn.pid)
             asyncio.run(run_many(20, 0.5, lambda: stream_once(port, "/api/v2/chat/completions/", {"message": "warm"},
                                                               {"X-API-Key": key}, gateway=True)))
@@ -259,14 +262,15 @@ def main() -> None:
                           f"{figures['ttft_direct_ms']['p95']} ms, added {figures['gateway_added_ttft_ms']['p50']}/"
                           f"{figures['gateway_added_ttft_ms']['p95']} ms; {figures['cpu_us_per_relayed_event']} µs CPU "
                           f"per event; {figures['memory_per_open_stream_kb']} KB per open stream", flush=True)
-    finally:
-        if gunicorn:
-            gunicorn.send_signal(signal.SIGTERM)
-            gunicorn.wait(20)
-            errors = gunicorn.stderr.read().decode(errors="replace")
-            if "Traceback" in errors or "WORKER TIMEOUT" in errors:
-                print("gunicorn reported:\n" + errors[-4000:], file=sys.stderr)
-        upstream.terminate()
+        finally:
+            if gunicorn:
+                gunicorn.send_signal(signal.SIGTERM)
+                gunicorn.wait(20)
+                log.seek(0)
+                errors = log.read().decode(errors="replace")
+                if "Traceback" in errors or "WORKER TIMEOUT" in errors:
+                    print("gunicorn reported:\n" + errors[-4000:], file=sys.stderr)
+            upstream.terminate()
     out = ROOT / "bench" / "results" / "stream.json"
     out.write_text(json.dumps(report, indent=2) + "\n")
     print(f"wrote {out.relative_to(ROOT)}")

@@ -30,7 +30,8 @@ class DeepSeekProvider(OpenAICompatibleProvider):
     def from_config(cls, config: dict) -> DeepSeekProvider:
         return cls(config["DEEPSEEK_BASE_URL"], config.get("DEEPSEEK_API_KEY"), config["DEEPSEEK_MODEL"],
                    config["DEEPSEEK_MODELS"], read_timeout=config["AI_TIMEOUT_SECONDS"],
-                   connect_timeout=config["AI_CONNECT_TIMEOUT_SECONDS"], retries=config["AI_RETRIES"])
+                   connect_timeout=config["AI_CONNECT_TIMEOUT_SECONDS"], retries=config["AI_RETRIES"],
+                   pool_size=config["AI_POOL_SIZE"])
 
     @property
     def configured(self) -> bool:

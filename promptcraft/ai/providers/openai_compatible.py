@@ -15,17 +15,19 @@ class OpenAICompatibleProvider:
     label = "OpenAI-compatible server"
 
     def __init__(self, base_url: str | None, api_key: str | None, model: str | None, *, read_timeout: float,
-                 connect_timeout: float, retries: int) -> None:
+                 connect_timeout: float, retries: int, pool_size: int = 64) -> None:
         self.base_url = base_url
         self.model = model
         self.client = WireClient(self.name, base_url or "http://unconfigured.invalid", api_key,
-                                 read_timeout=read_timeout, connect_timeout=connect_timeout, retries=retries)
+                                 read_timeout=read_timeout, connect_timeout=connect_timeout, retries=retries,
+                                 pool_size=pool_size)
 
     @classmethod
     def from_config(cls, config: dict) -> OpenAICompatibleProvider:
         return cls(config.get("OPENAI_COMPATIBLE_BASE_URL"), config.get("OPENAI_COMPATIBLE_API_KEY"),
                    config.get("OPENAI_COMPATIBLE_MODEL"), read_timeout=config["AI_TIMEOUT_SECONDS"],
-                   connect_timeout=config["AI_CONNECT_TIMEOUT_SECONDS"], retries=config["AI_RETRIES"])
+                   connect_timeout=config["AI_CONNECT_TIMEOUT_SECONDS"], retries=config["AI_RETRIES"],
+                   pool_size=config["AI_POOL_SIZE"])
 
     @property
     def configured(self) -> bool:

@@ -37,14 +37,16 @@ def _arrivals(response: requests.Response) -> Iterator[bytes]:
 
 class WireClient:
     def __init__(self, name: str, base_url: str, api_key: str | None, *, read_timeout: float,
-                 connect_timeout: float, retries: int) -> None:
+                 connect_timeout: float, retries: int, pool_size: int = 64) -> None:
         self.name = name
         self.base_url = base_url.rstrip("/")
         self.read_timeout = read_timeout
         self.connect_timeout = connect_timeout
         self.retries = retries
         self.session = requests.Session()
-        adapter = HTTPAdapter(pool_connections=4, pool_maxsize=256, max_retries=0)
+        # pool_size: open connections kept for reuse (one per concurrent stream at most); a stream
+        # beyond it opens its own and closes it after.
+        adapter = HTTPAdapter(pool_connections=4, pool_maxsize=pool_size, max_retries=0)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
         self.session.headers.update({"Content-Type": "application/json", "Accept": "application/json",
