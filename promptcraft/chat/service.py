@@ -78,15 +78,16 @@ def start_turn(user: User, data: dict[str, Any], *, streaming: bool = False
     else:
         system, template_id = _system_prompt(user, data)
         texts = [data["message"]] if data.get("message") else []
-        session = ChatSession(user_id=user.id, model=data.get("model"), system_prompt=system, template_id=template_id)
+        session = ChatSession(id=uuid.uuid4(), user_id=user.id, model=data.get("model"), system_prompt=system,
+                              template_id=template_id)
         db.session.add(session)
-        db.session.flush()
-        for item in data.get("messages", []):  # an OpenAI-style history starts the session
-            if item["role"] == "system" and not session.system_prompt:
-                session.system_prompt = item["content"]
-            elif item["role"] in HISTORY_ROLES:
-                db.session.add(ChatMessage(session_id=session.id, role=item["role"], content=item["content"]))
-        db.session.flush()
+        if data.get("messages"):  # an OpenAI-style history starts the session, older than the question
+            for item in data["messages"]:
+                if item["role"] == "system" and not session.system_prompt:
+                    session.system_prompt = item["content"]
+                elif item["role"] in HISTORY_ROLES:
+                    db.session.add(ChatMessage(session_id=session.id, role=item["role"], content=item["content"]))
+            db.session.flush()
     if not texts and not data.get("messages"):
         raise AppError.invalid("Send a message.", {"message": ["Missing data for required field."]})
     question = None
