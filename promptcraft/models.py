@@ -1,5 +1,5 @@
 """Every domain's models, imported in one place so that Alembic sees the whole schema."""
-from promptcraft.ai.models import AIUsage
+from promptcraft.ai.models import AIDailyUsage, AIUsage
 from promptcraft.analytics.models import ABAssignment, ABOutcome, ABTest, ABVariant, Event
 from promptcraft.askme.models import AskMeEvent, AskMeSession
 from promptcraft.auth.models import ApiKey, RefreshToken, RevokedToken, SocialAccount, TokenFamily, User
@@ -30,7 +30,7 @@ __all__ = [
     "AssistantStep", "AssistantThread", "Feedback", "OptimizationRun",
     "ABAssignment", "ABOutcome", "ABTest", "ABVariant", "Event",
     "BillingCustomer", "InvoiceCredit", "Plan", "StripeEvent", "Subscription",
-    "AIUsage", "ChatMessage", "ChatSession", "ExtractedTemplate",
+    "AIDailyUsage", "AIUsage", "ChatMessage", "ChatSession", "ExtractedTemplate",
     "ApiKey", "RefreshToken", "RevokedToken", "SocialAccount", "TokenFamily", "User",
     "Category", "Template", "TemplateRating", "TemplateTag", "TemplateUsage", "TemplateVersion",
     "PromptHistory", "PromptIteration", "PromptThread", "SavedPrompt",

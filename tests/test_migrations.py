@@ -30,3 +30,32 @@ def test_seed_and_create_admin_commands(runner, db):
     again = runner.invoke(args=["users", "create-admin", "--username", "root", "--email", "x@example.test",
                                 "--password", "operator-passphrase-77"])
     assert again.exit_code != 0 and "already registered" in again.output
+
+
+def test_daily_usage_is_filled_from_the_usage_rows_made_before_it(app, db, user):
+    from datetime import UTC, datetime, timedelta
+
+    import sqlalchemy as sa
+    from flask_migrate import downgrade, upgrade
+
+    from promptcraft.ai import quotas
+    from promptcraft.ai.models import AIUsage
+
+    now = datetime.now(UTC)
+    db.session.remove()
+    downgrade(revision="0015")
+    try:
+        usage = AIUsage.__table__
+        row = {"user_id": user.id, "kind": "chat", "provider": "local", "model": "promptcraft-local",
+               "cached_tokens": 0, "cost": 0, "credits": 0, "total_ms": 1.0, "overhead_ms": 0.0}
+        with db.engine.begin() as connection:
+            connection.execute(usage.insert(), [
+                {**row, "prompt_tokens": 10, "completion_tokens": 5, "status": "ok", "created_at": now},
+                {**row, "prompt_tokens": 1, "completion_tokens": 1, "status": "interrupted", "created_at": now},
+                {**row, "prompt_tokens": 50, "completion_tokens": 50, "status": "error", "created_at": now},
+                {**row, "prompt_tokens": 7, "completion_tokens": 3, "status": "ok",
+                 "created_at": now - timedelta(days=1)}])
+    finally:
+        upgrade()
+    assert quotas.used_today(user.id) == (2, 17)
+    assert db.session.execute(sa.text("SELECT count(*) FROM ai_daily_usage")).scalar() == 2

@@ -236,6 +236,8 @@ def record(user_id, kind: str, provider, model: str, usage: Usage, *, status: st
                   upstream_ttfb_ms=upstream_ttfb_ms, total_ms=total_ms, overhead_ms=overhead_ms,
                   error_code=error_code, created_at=now)
     db.session.add(row)
+    if user_id and status != "error":
+        quotas.count_call(user_id, usage.prompt_tokens + usage.completion_tokens, now)
     if credits:
         db.session.execute(db.update(UserModel).where(UserModel.id == user_id)
                            .values(credits=UserModel.credits - credits))

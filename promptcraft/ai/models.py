@@ -1,8 +1,9 @@
-"""One row per AI call: who, which provider and model, tokens, cost, timings, outcome."""
+"""One row per AI call (who, which provider and model, tokens, cost, timings, outcome), and the
+per-user daily totals the allowance is checked against."""
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -32,3 +33,14 @@ class AIUsage(db.Model):
     status: Mapped[str] = mapped_column(sa.String(16))  # ok, error, interrupted
     error_code: Mapped[str | None] = mapped_column(sa.String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class AIDailyUsage(db.Model):
+    """Calls and tokens that count against a user's daily allowance (failed calls do not), per UTC
+    day: kept with every usage row, so a quota check reads one row however much was used."""
+    __tablename__ = "ai_daily_usage"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    day: Mapped[date] = mapped_column(sa.Date, primary_key=True)
+    requests: Mapped[int] = mapped_column(default=0)
+    tokens: Mapped[int] = mapped_column(sa.BigInteger, default=0)

@@ -13,8 +13,9 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 
-from promptcraft.ai.models import AIUsage
+from promptcraft.ai.models import AIDailyUsage
 from promptcraft.ai.types import Usage
 from promptcraft.auth.models import User
 from promptcraft.entitlements import entitlements
@@ -44,11 +45,18 @@ def day_start(now: datetime | None = None) -> datetime:
 
 def used_today(user_id: uuid.UUID) -> tuple[int, int]:
     """(requests, tokens) since midnight UTC; failed calls do not count."""
-    row = db.session.execute(
-        sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(AIUsage.prompt_tokens + AIUsage.completion_tokens), 0))
-        .where(AIUsage.user_id == user_id, AIUsage.created_at >= day_start(), AIUsage.status != "error")
-    ).one()
-    return int(row[0]), int(row[1])
+    row = db.session.execute(sa.select(AIDailyUsage.requests, AIDailyUsage.tokens).where(
+        AIDailyUsage.user_id == user_id, AIDailyUsage.day == day_start().date())).first()
+    return (int(row.requests), int(row.tokens)) if row else (0, 0)
+
+
+def count_call(user_id: uuid.UUID, tokens: int, when: datetime) -> None:
+    """Add a call that counts (and its tokens) to the user's day, in the caller's transaction."""
+    insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
+    table = AIDailyUsage.__table__
+    stmt = insert(table).values(user_id=user_id, day=day_start(when).date(), requests=1, tokens=tokens)
+    db.session.execute(stmt.on_conflict_do_update(index_elements=[table.c.user_id, table.c.day], set_={
+        "requests": table.c.requests + 1, "tokens": table.c.tokens + tokens}))
 
 
 def status(user: User) -> dict[str, Any]:

@@ -5,7 +5,9 @@ from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
+from promptcraft.ai.gateway import gateway, record
 from promptcraft.ai.models import AIUsage
+from promptcraft.ai.types import Usage
 from promptcraft.auth.models import ApiKey
 from promptcraft.billing.models import Plan, Subscription
 from promptcraft.entitlements import KEYS
@@ -79,11 +81,10 @@ def test_a_model_outside_the_free_plan_is_refused_before_any_upstream_call(clien
 
 def test_usage_meters_count_the_real_rows(client, plans, user, auth, db):
     now = datetime.now(UTC)
+    local = gateway().providers["local"]
+    record(user.id, "generate", local, "promptcraft-local", Usage(prompt_tokens=100, completion_tokens=50), status="ok")
+    record(user.id, "chat", local, "promptcraft-local", Usage(prompt_tokens=10, completion_tokens=5), status="error")
     db.session.add_all([
-        AIUsage(user_id=user.id, kind="generate", provider="local", model="promptcraft-local", prompt_tokens=100,
-                completion_tokens=50, status="ok", created_at=now),
-        AIUsage(user_id=user.id, kind="chat", provider="local", model="promptcraft-local", prompt_tokens=10,
-                completion_tokens=5, status="error", created_at=now),
         AIUsage(user_id=user.id, kind="chat", provider="local", model="promptcraft-local", prompt_tokens=7,
                 completion_tokens=3, status="ok", created_at=now - timedelta(days=1, hours=1)),
         Template(owner_id=user.id, title="Mine", content="Private {{x}}", is_public=False),

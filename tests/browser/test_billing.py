@@ -3,22 +3,20 @@ lands on the (fake) Stripe Checkout page."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
 
 from playwright.sync_api import expect
 
-from promptcraft.ai.models import AIUsage
+from promptcraft.ai.gateway import gateway, record
+from promptcraft.ai.types import Usage
 from promptcraft.billing import seed
-from promptcraft.extensions import db
 
 
 def _seed_and_use(app, user, calls: int) -> None:
     with app.app_context():
         seed.run()
-        db.session.add_all([AIUsage(user_id=user.id, kind="chat", provider="local", model="promptcraft-local",
-                                    prompt_tokens=40, completion_tokens=20, status="ok", created_at=datetime.now(UTC))
-                            for _ in range(calls)])
-        db.session.commit()
+        for _ in range(calls):
+            record(user.id, "chat", gateway().providers["local"], "promptcraft-local",
+                   Usage(prompt_tokens=40, completion_tokens=20), status="ok")
 
 
 def test_plans_page_marks_the_current_plan_and_shows_usage(signed_in, app, user, fake_stripe):
