@@ -10,7 +10,9 @@ one send runs at a time, on what the requests leave over.
 Receivers must not need the request (they get plain values) and must not raise (the listeners
 catch and log their own failures; anything else is logged here). `drain()` waits until every
 queued send has run: tests use it, and the process calls it at exit so a restart loses nothing
-already queued. With BACKGROUND_INLINE (the testing configuration) the signal is sent at once.
+already queued. The queue is bounded (QUEUE_LIMIT): when the process falls that far behind, the
+sender runs its signal itself, which slows the senders down instead of growing memory. With
+BACKGROUND_INLINE (the testing configuration) the signal is sent at once.
 """
 from __future__ import annotations
 
@@ -27,6 +29,7 @@ from flask import Flask, current_app
 from promptcraft.extensions import db
 
 log = logging.getLogger("promptcraft.background")
+QUEUE_LIMIT = 10_000
 
 
 class Dispatcher:
@@ -35,12 +38,15 @@ class Dispatcher:
     def __init__(self, app: Flask) -> None:
         self.app = app
         self._pid: int | None = None
-        self._queue: queue.Queue = queue.Queue()
+        self._queue: queue.Queue = queue.Queue(QUEUE_LIMIT)
         self._lock = threading.Lock()
 
     def submit(self, signal: Signal, sender: Any, kwargs: dict[str, Any]) -> None:
         self._ensure_thread()
-        self._queue.put((signal, sender, kwargs))
+        try:
+            self._queue.put_nowait((signal, sender, kwargs))
+        except queue.Full:
+            signal.send(sender, **kwargs)
 
     def _ensure_thread(self) -> None:
         if self._pid == os.getpid():
@@ -48,7 +54,7 @@ class Dispatcher:
         with self._lock:
             if self._pid == os.getpid():
                 return
-            self._queue = queue.Queue()
+            self._queue = queue.Queue(QUEUE_LIMIT)
             threading.Thread(target=self._run, name="promptcraft-background", daemon=True).start()
             self._pid = os.getpid()
             atexit.register(self.drain, 10.0)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import queue
 import uuid
 
 import pytest
@@ -61,3 +62,18 @@ def test_inline_sends_at_once_in_the_caller(app, user):
     with app.app_context():
         background.send_later(signal, uuid.UUID(int=7))
     assert seen == [uuid.UUID(int=7)]
+
+
+def test_a_full_queue_makes_the_sender_run_the_signal_itself(app, user, deferred):
+    signal, seen = Signal("test-full"), []
+    signal.connect(lambda sender, **kwargs: seen.append(kwargs["n"]), weak=False)
+    with app.app_context():
+        dispatcher = app.extensions["background"]
+        dispatcher._ensure_thread()
+        running, dispatcher._queue = dispatcher._queue, queue.Queue(1)  # a queue nobody drains, full
+        try:
+            dispatcher._queue.put((signal, user.id, {"n": 1}))
+            background.send_later(signal, user.id, n=2)
+        finally:
+            dispatcher._queue = running
+    assert seen == [2]  # sent by the caller, at once
