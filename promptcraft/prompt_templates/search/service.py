@@ -26,6 +26,11 @@ class Ranker(Protocol):
 
     def count(self, query: TermQuery, where: sa.ColumnElement) -> int: ...
 
+    def search(self, query: TermQuery, where: sa.ColumnElement, limit: int,
+               offset: int = 0) -> tuple[list[tuple[int, float]], int]:
+        """`rank` and `count` together, which a ranker may answer in one pass."""
+        ...
+
 
 @dataclass
 class Hit:
@@ -41,6 +46,9 @@ class SearchService:
     def search(self, query: TermQuery, where: sa.ColumnElement, *, offset: int = 0,
                limit: int = 20) -> tuple[list[Hit], int]:
         """One page of hits, best first, and how many templates match in all."""
+        if len(self.rankers) == 1:
+            ranked, total = self.rankers[0].search(query, where, limit, offset)
+            return [Hit(i, s) for i, s in ranked], total
         return self.rank(query, where, offset=offset, limit=limit), self.count(query, where)
 
     def rank(self, query: TermQuery, where: sa.ColumnElement, *, offset: int = 0, limit: int = 20) -> list[Hit]:
