@@ -32,6 +32,7 @@ SEARCH_VECTOR = sa.literal_column("templates.search_vector")
 ENGLISH = sa.literal_column("'english'::regconfig")
 HEADLINE_OPTIONS = f"StartSel={OPEN}, StopSel={CLOSE}, MaxWords=28, MinWords=12, MaxFragments=1"
 RANK_DEPTH = 2000
+COUNT_CAP = RANK_DEPTH  # PostgreSQL: a broader query is counted as "at least COUNT_CAP"
 # What search may filter and boost on (the columns of ix_templates_ranking): PostgreSQL carries
 # these, and only these, from each match to the filters, the count and the score.
 RANKING_COLUMNS = ("id", "is_public", "owner_id", "category_id", "is_featured", "usage_count", "rating_avg")
@@ -89,31 +90,34 @@ class FullTextRanker:
         relevance = -sa.literal_column("bm25(templates_fts, 10.0, 6.0, 3.0, 1.0)")
         return condition, relevance, FTS.join(TEMPLATES, TEMPLATES.c.id == FTS.c.rowid)
 
-    def _pg_matches(self, query: TermQuery, where: sa.ColumnElement) -> tuple[sa.Select, sa.CTE]:
-        """PostgreSQL: the matching rows that pass `where`, and the CTE they are read from.
+    def _pg_matches(self, query: TermQuery, where: sa.ColumnElement,
+                    floor: int | None = None) -> tuple[sa.Select, sa.CTE]:
+        """PostgreSQL: the matching rows (from id `floor` up) that pass `where`, and the CTE
+        they are read from.
 
         The CTE is materialized, so the planner cannot fold `where` into the index scan and
-        test rows one by one; `where` is rewritten onto the CTE's columns.
+        test rows one by one; `where` is rewritten onto the CTE's columns. A floor on the id
+        is ANDed with the GIN bitmap in the index, so only matches above it are read.
         """
         columns = [TEMPLATES.c[name] for name in RANKING_COLUMNS]
-        matches = (sa.select(*columns, SEARCH_VECTOR.label("search_vector"))
-                   .where(SEARCH_VECTOR.op("@@")(self._tsquery(query)))
+        condition = SEARCH_VECTOR.op("@@")(self._tsquery(query))
+        if floor is not None:
+            condition = sa.and_(condition, TEMPLATES.c.id >= floor)
+        matches = (sa.select(*columns, SEARCH_VECTOR.label("search_vector")).where(condition)
                    .cte("matches").prefix_with("MATERIALIZED"))
         return sa.select(matches).where(ClauseAdapter(matches).traverse(where)), matches
 
     def search(self, query: TermQuery, where: sa.ColumnElement, limit: int,
-               offset: int = 0) -> tuple[list[tuple[int, float]], int]:
-        """One page of (id, score), best first, and how many templates match in all."""
+               offset: int = 0) -> tuple[list[tuple[int, float]], int, bool]:
+        """One page of (id, score), best first; how many templates match; whether that count
+        is only a lower bound (PostgreSQL stops counting a broad query at COUNT_CAP)."""
         if self._dialect() == "sqlite":
-            return self.rank(query, where, limit, offset), self.count(query, where)
-        ranked, total = self._pg_rank(query, where, limit, offset, counted=True)
-        if total is None:  # a page past the end: nothing to read the count from
-            total = self.count(query, where)
-        return ranked, total
+            return self.rank(query, where, limit, offset), self.count(query, where), False
+        return self._pg_search(query, where, limit, offset)
 
     def rank(self, query: TermQuery, where: sa.ColumnElement, limit: int, offset: int = 0) -> list[tuple[int, float]]:
         if self._dialect() != "sqlite":
-            return self._pg_rank(query, where, limit, offset, counted=False)[0]
+            return self._pg_search(query, where, limit, offset)[0]
         condition, relevance, source = self._match(query)
         score = (relevance * _boost(Template.usage_count, Template.rating_avg)).label("score")
         scored = sa.select(TEMPLATES.c.id, score).select_from(source).where(condition, where)
@@ -129,10 +133,42 @@ class FullTextRanker:
             stmt = scored.order_by(older, sa.desc("score"), TEMPLATES.c.id)
         return [(row.id, float(row.score)) for row in db.session.execute(stmt.limit(limit).offset(offset))]
 
-    def _pg_rank(self, query: TermQuery, where: sa.ColumnElement, limit: int, offset: int,
-                 counted: bool) -> tuple[list[tuple[int, float]], int | None]:
-        """The same order as on SQLite, in one statement; the count rides along as a window."""
+    def _pg_search(self, query: TermQuery, where: sa.ColumnElement, limit: int,
+                   offset: int) -> tuple[list[tuple[int, float]], int, bool]:
+        """PostgreSQL: rank and count with work bounded by COUNT_CAP and RANK_DEPTH, not by
+        how many templates match.
+
+        A probe reads at most COUNT_CAP + 1 matches (in the index's order). At most COUNT_CAP:
+        they are all there is, ranked exactly. More: the count is reported as COUNT_CAP and
+        capped, and the newest RANK_DEPTH matches are found in a window of recent ids sized by
+        the probe's density; they are exactly the ones a full pass would score, which is what
+        is done when the window falls short. A page past RANK_DEPTH makes the full pass anyway
+        and counts exactly.
+        """
+        if offset + limit > RANK_DEPTH:
+            ranked, total = self._pg_rank(query, where, limit, offset, counted=True)
+            return ranked, total if total is not None else self.count(query, where), False
         rows, matches = self._pg_matches(query, where)
+        head = rows.with_only_columns(matches.c.id).limit(COUNT_CAP + 1).subquery()
+        probe = sa.select(sa.func.count(), sa.func.min(head.c.id), sa.func.max(head.c.id))
+        with _from_the_index():
+            found, low, high = db.session.execute(probe).one()
+        if found <= COUNT_CAP:
+            return self._pg_rank(query, where, limit, offset)[0], found, False
+        newest = db.session.scalar(sa.select(sa.func.max(TEMPLATES.c.id)))  # the primary key's last entry
+        # The probe met `found` matches over `high - low + 1` ids: a window of recent ids
+        # that wide, scaled to 1.5 × RANK_DEPTH matches, very likely holds RANK_DEPTH of them.
+        span = (high - low + 1) * RANK_DEPTH * 3 // (2 * found)
+        if span < newest:
+            ranked, in_window = self._pg_rank(query, where, limit, offset, counted=True, floor=newest - span)
+            if in_window is not None and in_window >= RANK_DEPTH:
+                return ranked, COUNT_CAP, True
+        return self._pg_rank(query, where, limit, offset)[0], COUNT_CAP, True
+
+    def _pg_rank(self, query: TermQuery, where: sa.ColumnElement, limit: int, offset: int,
+                 counted: bool = False, floor: int | None = None) -> tuple[list[tuple[int, float]], int | None]:
+        """The same order as on SQLite, in one statement; the count rides along as a window."""
+        rows, matches = self._pg_matches(query, where, floor)
         if counted:
             rows = rows.add_columns(sa.func.count().over().label("total"))
         if offset + limit <= RANK_DEPTH:
