@@ -138,39 +138,46 @@ class FullTextRanker:
         """PostgreSQL: rank and count with work bounded by COUNT_CAP and RANK_DEPTH, not by
         how many templates match.
 
-        A probe reads at most COUNT_CAP + 1 matches (in the index's order). At most COUNT_CAP:
-        they are all there is, ranked exactly. More: the count is reported as COUNT_CAP and
-        capped, and the newest RANK_DEPTH matches are found in a window of recent ids sized by
-        the probe's density; they are exactly the ones a full pass would score, which is what
-        is done when the window falls short. A page past RANK_DEPTH makes the full pass anyway
-        and counts exactly.
+        The first statement reads at most COUNT_CAP + 1 matches (in the index's order). At
+        most COUNT_CAP: they are all there is, and the same statement ranked them exactly. More:
+        the count is reported as COUNT_CAP and capped, and the newest RANK_DEPTH matches are
+        found in a window of recent ids sized by the density the first statement saw; they are
+        exactly the ones a full pass would score, which is what is done when the window falls
+        short. A page past RANK_DEPTH makes the full pass anyway and counts exactly.
         """
-        if offset + limit > RANK_DEPTH:
-            ranked, total = self._pg_rank(query, where, limit, offset, counted=True)
-            return ranked, total if total is not None else self.count(query, where), False
-        rows, matches = self._pg_matches(query, where)
-        head = rows.with_only_columns(matches.c.id).limit(COUNT_CAP + 1).subquery()
-        probe = sa.select(sa.func.count(), sa.func.min(head.c.id), sa.func.max(head.c.id))
         with _from_the_index():
-            found, low, high = db.session.execute(probe).one()
-        if found <= COUNT_CAP:
-            return self._pg_rank(query, where, limit, offset)[0], found, False
+            if offset + limit > RANK_DEPTH:
+                ranked, seen = self._pg_rank(query, where, limit, offset)
+                return ranked, seen.total if seen else self.count(query, where), False
+            ranked, seen = self._pg_rank(query, where, limit, offset, head=COUNT_CAP + 1)
+            if seen is None:  # a page past the end: nothing to read the count from
+                total = self.count(query, where, cap=COUNT_CAP + 1)
+                return [], min(total, COUNT_CAP), total > COUNT_CAP
+            if seen.total <= COUNT_CAP:
+                return ranked, seen.total, False
         newest = db.session.scalar(sa.select(sa.func.max(TEMPLATES.c.id)))  # the primary key's last entry
-        # The probe met `found` matches over `high - low + 1` ids: a window of recent ids
-        # that wide, scaled to 1.5 × RANK_DEPTH matches, very likely holds RANK_DEPTH of them.
-        span = (high - low + 1) * RANK_DEPTH * 3 // (2 * found)
-        if span < newest:
-            ranked, in_window = self._pg_rank(query, where, limit, offset, counted=True, floor=newest - span)
-            if in_window is not None and in_window >= RANK_DEPTH:
-                return ranked, COUNT_CAP, True
-        return self._pg_rank(query, where, limit, offset)[0], COUNT_CAP, True
+        # The first COUNT_CAP + 1 matches spread over `high - low + 1` ids: a window of recent
+        # ids that wide, scaled to 1.5 × RANK_DEPTH matches, very likely holds RANK_DEPTH.
+        span = (seen.high - seen.low + 1) * RANK_DEPTH * 3 // (2 * seen.total)
+        with _from_the_index():
+            if span < newest:
+                ranked, in_window = self._pg_rank(query, where, limit, offset, floor=newest - span)
+                if in_window is not None and in_window.total >= RANK_DEPTH:
+                    return ranked, COUNT_CAP, True
+            return self._pg_rank(query, where, limit, offset)[0], COUNT_CAP, True
 
-    def _pg_rank(self, query: TermQuery, where: sa.ColumnElement, limit: int, offset: int,
-                 counted: bool = False, floor: int | None = None) -> tuple[list[tuple[int, float]], int | None]:
-        """The same order as on SQLite, in one statement; the count rides along as a window."""
+    def _pg_rank(self, query: TermQuery, where: sa.ColumnElement, limit: int, offset: int, *,
+                 floor: int | None = None, head: int | None = None) -> tuple[list[tuple[int, float]], sa.Row | None]:
+        """The same order as on SQLite, in one statement, over the matches from id `floor` up
+        or the first `head` of them; it also tells how many it ranked (`total`) and their
+        lowest and highest ids. When the head turns out not to be every match, nothing is
+        scored (the caller ranks elsewhere)."""
         rows, matches = self._pg_matches(query, where, floor)
-        if counted:
-            rows = rows.add_columns(sa.func.count().over().label("total"))
+        if head is not None:
+            head_rows = rows.limit(head).subquery()
+            rows, matches = sa.select(head_rows), head_rows
+        rows = rows.add_columns(sa.func.count().over().label("total"), sa.func.min(matches.c.id).over().label("low"),
+                                sa.func.max(matches.c.id).over().label("high"))
         if offset + limit <= RANK_DEPTH:
             rows = rows.add_columns(sa.literal(0).label("older")).order_by(matches.c.id.desc()).limit(RANK_DEPTH)
         else:  # a deep page: every match is scored, the older ones after the newest RANK_DEPTH
@@ -179,13 +186,14 @@ class FullTextRanker:
         candidates = rows.subquery()
         # Scored outside the LIMIT above, so only the candidates' vectors are read.
         score = (sa.func.ts_rank(candidates.c.search_vector, self._tsquery(query), 1)
-                 * _boost(candidates.c.usage_count, candidates.c.rating_avg)).label("score")
-        total = candidates.c.total if counted else sa.null()
-        stmt = (sa.select(candidates.c.id, score, total.label("total"))
-                .order_by(candidates.c.older, score.desc(), candidates.c.id).limit(limit).offset(offset))
-        with _from_the_index():
-            result = db.session.execute(stmt).all()
-        return [(row.id, float(row.score)) for row in result], (result[0].total if result else None)
+                 * _boost(candidates.c.usage_count, candidates.c.rating_avg))
+        if head is not None:
+            score = sa.case((candidates.c.total < head, score), else_=0.0)
+        stmt = (sa.select(candidates.c.id, score.label("score"), candidates.c.total, candidates.c.low,
+                          candidates.c.high)
+                .order_by(candidates.c.older, sa.desc("score"), candidates.c.id).limit(limit).offset(offset))
+        result = db.session.execute(stmt).all()
+        return [(row.id, float(row.score)) for row in result], (result[0] if result else None)
 
     def matches(self, query: TermQuery, where: sa.ColumnElement) -> sa.Select:
         """The ids of every matching template, as a subquery."""
@@ -195,8 +203,9 @@ class FullTextRanker:
         condition, _, source = self._match(query)
         return sa.select(TEMPLATES.c.id).select_from(source).where(condition, where)
 
-    def count(self, query: TermQuery, where: sa.ColumnElement) -> int:
-        stmt = sa.select(sa.func.count()).select_from(self.matches(query, where).subquery())
+    def count(self, query: TermQuery, where: sa.ColumnElement, cap: int | None = None) -> int:
+        """How many templates match (at most `cap`: counting stops there)."""
+        stmt = sa.select(sa.func.count()).select_from(self.matches(query, where).limit(cap).subquery())
         with _from_the_index():
             return db.session.scalar(stmt) or 0
 
