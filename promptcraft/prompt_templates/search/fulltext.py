@@ -7,10 +7,13 @@ Work per query is bounded: scoring (bm25, ts_rank) reads every scored match's po
 query scores at most RANK_DEPTH matches, the newest first, read from the index in id order
 without scoring the rest. A query matching fewer is ranked exactly (the bundled library has
 under 2,000 templates); a broader one lists its newest RANK_DEPTH matches by score, then the
-older ones by score (only a page that deep pays for scoring them). Counting stays exact.
+older ones by score (only a page that deep pays for scoring them).
 
-On PostgreSQL the matches come from the GIN index alone (see `_from_the_index`), gathered once
-with the few columns ranking and filtering need; one statement filters, counts and ranks them.
+SQLite counts exactly (its rows are cheap to reach from FTS5). PostgreSQL must visit
+every match's row to count it, so it counts to COUNT_CAP and reports a broader query as "at
+least COUNT_CAP" (`count_capped`); its matches come from the GIN index alone (see
+`_from_the_index`) with the few columns ranking and filtering need, and `_pg_search` keeps its
+work bounded by COUNT_CAP and RANK_DEPTH rather than by how many templates match.
 """
 from __future__ import annotations
 
@@ -69,6 +72,10 @@ def _from_the_index() -> Iterator[None]:
                            {"seqscan": saved.seqscan, "indexscan": saved.indexscan})
 
 
+def _high_rank(head: int) -> int:
+    return max(1, head * 9 // 10)
+
+
 def mark(text: str | None) -> Markup:
     """Escape `text`, then turn the match markers into <mark> elements."""
     return Markup(str(escape(text or "")).replace(OPEN, "<mark>").replace(CLOSE, "</mark>"))
@@ -84,11 +91,14 @@ class FullTextRanker:
         return sa.func.to_tsquery(ENGLISH, query.tsquery())
 
     def _match(self, query: TermQuery) -> tuple[sa.ColumnElement, sa.ColumnElement, sa.FromClause]:
-        """SQLite: (match condition, raw relevance, FROM clause)."""
-        condition = sa.text("templates_fts MATCH :match").bindparams(match=query.fts5())
-        # bm25 is smaller for better matches; weights follow the column order of the index.
-        relevance = -sa.literal_column("bm25(templates_fts, 10.0, 6.0, 3.0, 1.0)")
-        return condition, relevance, FTS.join(TEMPLATES, TEMPLATES.c.id == FTS.c.rowid)
+        """(match condition, raw relevance, FROM clause) for this database."""
+        if self._dialect() == "sqlite":
+            condition = sa.text("templates_fts MATCH :match").bindparams(match=query.fts5())
+            # bm25 is smaller for better matches; weights follow the column order of the index.
+            relevance = -sa.literal_column("bm25(templates_fts, 10.0, 6.0, 3.0, 1.0)")
+            return condition, relevance, FTS.join(TEMPLATES, TEMPLATES.c.id == FTS.c.rowid)
+        tsquery = self._tsquery(query)
+        return SEARCH_VECTOR.op("@@")(tsquery), sa.func.ts_rank(SEARCH_VECTOR, tsquery, 1), TEMPLATES
 
     def _pg_matches(self, query: TermQuery, where: sa.ColumnElement,
                     floor: int | None = None) -> tuple[sa.Select, sa.CTE]:
@@ -116,13 +126,14 @@ class FullTextRanker:
         return self._pg_search(query, where, limit, offset)
 
     def rank(self, query: TermQuery, where: sa.ColumnElement, limit: int, offset: int = 0) -> list[tuple[int, float]]:
-        if self._dialect() != "sqlite":
-            return self._pg_search(query, where, limit, offset)[0]
+        """The best matches, uncounted: "more like this" and other top-k lists. Their queries
+        (a text's keywords, any of which may match) match most templates, so on PostgreSQL
+        the planner's walk of the newest rows finds RANK_DEPTH matches sooner than any index."""
         condition, relevance, source = self._match(query)
         score = (relevance * _boost(Template.usage_count, Template.rating_avg)).label("score")
         scored = sa.select(TEMPLATES.c.id, score).select_from(source).where(condition, where)
-        # FTS5 yields rowids in order itself, so a scan in that order stops at its limit.
-        newest = FTS.c.rowid.desc()
+        # SQLite's FTS5 yields rowids in order itself, so a scan in that order stops at its limit.
+        newest = FTS.c.rowid.desc() if self._dialect() == "sqlite" else TEMPLATES.c.id.desc()
         if offset + limit <= RANK_DEPTH:
             ranked = scored.order_by(newest).limit(RANK_DEPTH).subquery()
             stmt = sa.select(ranked.c.id, ranked.c.score).order_by(ranked.c.score.desc(), ranked.c.id)
@@ -156,9 +167,9 @@ class FullTextRanker:
             if seen.total <= COUNT_CAP:
                 return ranked, seen.total, False
         newest = db.session.scalar(sa.select(sa.func.max(TEMPLATES.c.id)))  # the primary key's last entry
-        # The first COUNT_CAP + 1 matches spread over `high - low + 1` ids: a window of recent
-        # ids that wide, scaled to 1.5 × RANK_DEPTH matches, very likely holds RANK_DEPTH.
-        span = (seen.high - seen.low + 1) * RANK_DEPTH * 3 // (2 * seen.total)
+        # The index's first matches spread over ids `low` to `high`: a window of recent ids
+        # that dense, sized for 1.5 × RANK_DEPTH matches, very likely holds RANK_DEPTH.
+        span = (seen.high - seen.low + 1) * RANK_DEPTH * 3 // (2 * _high_rank(COUNT_CAP + 1))
         with _from_the_index():
             if span < newest:
                 ranked, in_window = self._pg_rank(query, where, limit, offset, floor=newest - span)
@@ -176,8 +187,11 @@ class FullTextRanker:
         if head is not None:
             head_rows = rows.limit(head).subquery()
             rows, matches = sa.select(head_rows), head_rows
+        # The head's highest id is its 9/10-th: a short row added late can sit on an early page.
+        high = (sa.func.nth_value(matches.c.id, _high_rank(head)).over(order_by=matches.c.id, rows=(None, None))
+                if head is not None else sa.func.max(matches.c.id).over())
         rows = rows.add_columns(sa.func.count().over().label("total"), sa.func.min(matches.c.id).over().label("low"),
-                                sa.func.max(matches.c.id).over().label("high"))
+                                high.label("high"))
         if offset + limit <= RANK_DEPTH:
             rows = rows.add_columns(sa.literal(0).label("older")).order_by(matches.c.id.desc()).limit(RANK_DEPTH)
         else:  # a deep page: every match is scored, the older ones after the newest RANK_DEPTH
