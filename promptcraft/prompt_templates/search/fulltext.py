@@ -23,6 +23,7 @@ from contextlib import contextmanager
 import sqlalchemy as sa
 from markupsafe import Markup, escape
 from sqlalchemy.sql.util import ClauseAdapter
+from sqlalchemy.sql.visitors import iterate
 
 from promptcraft.extensions import db
 from promptcraft.prompt_templates.models import Template
@@ -43,14 +44,12 @@ COUNT_CAP = 5000  # PostgreSQL: a broader query is counted as "at least COUNT_CA
 # What search may filter and boost on (the columns of ix_templates_ranking): PostgreSQL carries
 # these, and only these, from each match to the filters, the count and the score.
 RANKING_COLUMNS = ("id", "is_public", "owner_id", "category_id", "is_featured", "usage_count", "rating_avg")
+SEARCH_SETTINGS = {"enable_seqscan": "off", "enable_indexscan": "off", "plan_cache_mode": "force_custom_plan"}
 
 
 def _boost(usage_count: sa.ColumnElement, rating_avg: sa.ColumnElement) -> sa.ColumnElement:
     usage = sa.cast(usage_count, sa.Float)
     return (1.0 + 0.2 * usage / (usage + 25.0)) * (1.0 + 0.04 * rating_avg)
-
-
-SEARCH_SETTINGS = {"enable_seqscan": "off", "enable_indexscan": "off", "plan_cache_mode": "force_custom_plan"}
 
 
 @contextmanager
@@ -80,6 +79,7 @@ def _from_the_index() -> Iterator[None]:
 
 
 def _high_rank(head: int) -> int:
+    """Which of a head's ids, lowest first, stands for its highest (see `_pg_rank`)."""
     return max(1, head * 9 // 10)
 
 
@@ -122,7 +122,10 @@ class FullTextRanker:
             condition = sa.and_(condition, TEMPLATES.c.id >= floor)
         matches = (sa.select(*columns, SEARCH_VECTOR.label("search_vector")).where(condition)
                    .cte("matches").prefix_with("MATERIALIZED"))
-        return sa.select(matches).where(ClauseAdapter(matches).traverse(where)), matches
+        on_matches = ClauseAdapter(matches).traverse(where)
+        if any(getattr(element, "table", None) is TEMPLATES for element in iterate(on_matches)):
+            raise ValueError(f"search filters may use only {', '.join(RANKING_COLUMNS)}")  # or add the column
+        return sa.select(matches).where(on_matches), matches
 
     def search(self, query: TermQuery, where: sa.ColumnElement, limit: int,
                offset: int = 0) -> tuple[list[tuple[int, float]], int, bool]:
