@@ -33,6 +33,7 @@ OPEN, CLOSE = "\x02", "\x03"  # markers that user text cannot contain once escap
 TEMPLATES = Template.__table__
 FTS = sa.table("templates_fts", sa.column("rowid"))
 SEARCH_VECTOR = sa.literal_column("templates.search_vector")
+ROW_ADDRESS = sa.literal_column("templates.ctid")
 ENGLISH = sa.literal_column("'english'::regconfig")
 HEADLINE_OPTIONS = f"StartSel={OPEN}, StopSel={CLOSE}, MaxWords=28, MinWords=12, MaxFragments=1"
 # ts_headline parses the whole text it is given (~0.1 ms per 1,000 characters, for each of a
@@ -40,7 +41,7 @@ HEADLINE_OPTIONS = f"StartSel={OPEN}, StopSel={CLOSE}, MaxWords=28, MinWords=12,
 # the whole text of most templates (median 1,100); a match only further in gets the opening words.
 SNIPPET_SOURCE_CHARS = 2000
 RANK_DEPTH = 2000
-COUNT_CAP = 5000  # PostgreSQL: a broader query is counted as "at least COUNT_CAP"
+COUNT_CAP = RANK_DEPTH  # PostgreSQL: a broader query is counted as "at least COUNT_CAP"
 # What search may filter and boost on (the columns of ix_templates_ranking): PostgreSQL carries
 # these, and only these, from each match to the filters, the count and the score.
 RANKING_COLUMNS = ("id", "is_public", "owner_id", "category_id", "is_featured", "usage_count", "rating_avg")
@@ -120,7 +121,9 @@ class FullTextRanker:
         condition = SEARCH_VECTOR.op("@@")(self._tsquery(query))
         if floor is not None:
             condition = sa.and_(condition, TEMPLATES.c.id >= floor)
-        matches = (sa.select(*columns, SEARCH_VECTOR.label("search_vector")).where(condition)
+        # Each match carries its row's address, not its vector: the few that get scored fetch
+        # theirs by address (a TID scan), and the rest never copy theirs around.
+        matches = (sa.select(*columns, ROW_ADDRESS.label("row_address")).where(condition)
                    .cte("matches").prefix_with("MATERIALIZED"))
         on_matches = ClauseAdapter(matches).traverse(where)
         if any(getattr(element, "table", None) is TEMPLATES for element in iterate(on_matches)):
@@ -211,12 +214,13 @@ class FullTextRanker:
             rows = rows.add_columns(sa.case((recency > RANK_DEPTH, 1), else_=0).label("older"))
         candidates = rows.subquery()
         # Scored outside the LIMIT above, so only the candidates' vectors are read.
-        score = (sa.func.ts_rank(candidates.c.search_vector, self._tsquery(query), 1)
+        score = (sa.func.ts_rank(SEARCH_VECTOR, self._tsquery(query), 1)
                  * _boost(candidates.c.usage_count, candidates.c.rating_avg))
         if head is not None:
             score = sa.case((candidates.c.total < head, score), else_=0.0)
         stmt = (sa.select(candidates.c.id, score.label("score"), candidates.c.total, candidates.c.low,
                           candidates.c.high)
+                .select_from(candidates.join(TEMPLATES, candidates.c.row_address == ROW_ADDRESS))
                 .order_by(candidates.c.older, sa.desc("score"), candidates.c.id).limit(limit).offset(offset))
         result = db.session.execute(stmt).all()
         return [(row.id, float(row.score)) for row in result], (result[0] if result else None)
