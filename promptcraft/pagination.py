@@ -24,6 +24,7 @@ class Page:
     count: int
     page: int
     page_size: int
+    count_capped: bool = False  # `count` is a lower bound: counting stopped there (a very broad search)
 
     @property
     def pages(self) -> int:
@@ -31,7 +32,7 @@ class Page:
 
     @property
     def has_next(self) -> bool:
-        return self.page < self.pages
+        return self.page < self.pages or self.count_capped
 
     @property
     def has_prev(self) -> bool:
@@ -56,6 +57,10 @@ def page_schema(item_schema: type[ma.Schema]) -> type[ma.Schema]:
         {
             "results": ma.fields.List(ma.fields.Nested(item_schema), required=True),
             "count": ma.fields.Integer(required=True),
+            "count_capped": ma.fields.Boolean(
+                required=True, dump_default=False,
+                metadata={"description": "True when `count` is a lower bound: a very broad search stops counting "
+                                         "there (more results follow on later pages)."}),
             "page": ma.fields.Integer(required=True),
             "pages": ma.fields.Integer(required=True),
         },

@@ -73,12 +73,12 @@ def ranked_page(query: TermQuery, filters: Filters, user: User | None, page: int
     """One page of search results; each template carries `search_score`, and `search_title` /
     `search_snippet` with the matched words marked."""
     service = search_service()
-    hits, total = service.search(query, filters.where(user), offset=(page - 1) * page_size, limit=page_size)
+    hits, total, capped = service.search(query, filters.where(user), offset=(page - 1) * page_size, limit=page_size)
     results = _with_scores(hits)
     marks = service.highlights(query, [t.id for t in results])
     for template in results:
         template.search_title, template.search_snippet = marks.get(template.id, (None, None))
-    return Page(results, total, page, page_size)
+    return Page(results, total, page, page_size, count_capped=capped)
 
 
 def top(query: TermQuery, filters: Filters, user: User | None, limit: int) -> list[Template]:

@@ -58,7 +58,7 @@ def test_list_is_paginated_with_the_shared_envelope(client, me):
     for n in range(5):
         _entry(client, me, original_prompt=f"prompt {n}")
     first = client.get(f"{API}/history/?page_size=2", headers=me).json
-    assert set(first) == {"results", "count", "page", "pages"}
+    assert set(first) == {"results", "count", "count_capped", "page", "pages"}
     assert (first["count"], first["page"], first["pages"]) == (5, 1, 3)
     assert [e["original_prompt"] for e in first["results"]] == ["prompt 4", "prompt 3"]
     last = client.get(f"{API}/history/?page_size=2&page=3&ordering=created", headers=me).json

@@ -62,6 +62,25 @@ def test_broad_queries_score_a_bounded_set_of_newest_matches_and_count_them_all(
     assert sorted(t.id for p in pages for t in p) == sorted(ids)  # deeper pages continue the same order
 
 
+def test_very_broad_searches_stop_counting_on_postgresql_and_say_so(db, client, make_template, monkeypatch):
+    from promptcraft.prompt_templates.search import fulltext
+
+    monkeypatch.setattr(fulltext, "RANK_DEPTH", 3)
+    monkeypatch.setattr(fulltext, "COUNT_CAP", 3)
+    ids = [make_template(None, title=f"Haiku number {n}", content="Write a haiku about the sea.") for n in range(6)]
+    page = discovery.list_templates(None, q="haiku", page_size=2)
+    capped = db.engine.dialect.name == "postgresql"  # SQLite counts exactly, fast enough as it is
+    assert (page.count, page.count_capped, page.has_next) == ((3, True, True) if capped else (6, False, True))
+    assert {t.id for t in page.results} <= set(ids[-3:])  # still the best of the three newest
+    pages = [discovery.list_templates(None, q="haiku", page=n, page_size=2) for n in (1, 2, 3)]
+    assert sorted(t.id for p in pages for t in p.results) == sorted(ids)  # deeper pages continue the same order
+    assert (pages[-1].count, pages[-1].count_capped) == (6, False)  # a page that deep counts exactly
+    body = client.get("/api/v2/templates/", query_string={"q": "haiku", "page_size": 2}).json
+    assert (body["count"], body["count_capped"]) == ((3, True) if capped else (6, False))
+    html = client.get("/library", query_string={"q": "haiku", "page_size": 2}).get_data(as_text=True)
+    assert ("3+ templates" in html) is capped
+
+
 def test_snippets_mark_matches_and_escape_user_text(db, make_template):
     make_template(None, title="<script>alert(1)</script> prompt", content="Explain <b>recursion</b> to a child.")
     hit = discovery.list_templates(None, q="recursion").results[0]

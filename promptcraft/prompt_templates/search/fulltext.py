@@ -7,12 +7,23 @@ Work per query is bounded: scoring (bm25, ts_rank) reads every scored match's po
 query scores at most RANK_DEPTH matches, the newest first, read from the index in id order
 without scoring the rest. A query matching fewer is ranked exactly (the bundled library has
 under 2,000 templates); a broader one lists its newest RANK_DEPTH matches by score, then the
-older ones by score (only a page that deep pays for scoring them). Counting stays exact.
+older ones by score (only a page that deep pays for scoring them).
+
+SQLite counts exactly (its rows are cheap to reach from FTS5). PostgreSQL must visit
+every match's row to count it, so it counts to COUNT_CAP and reports a broader query as "at
+least COUNT_CAP" (`count_capped`); its matches come from the GIN index alone (see
+`_from_the_index`) with the few columns ranking and filtering need, and `_pg_search` keeps its
+work bounded by COUNT_CAP and RANK_DEPTH rather than by how many templates match.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import sqlalchemy as sa
 from markupsafe import Markup, escape
+from sqlalchemy.sql.util import ClauseAdapter
+from sqlalchemy.sql.visitors import iterate
 
 from promptcraft.extensions import db
 from promptcraft.prompt_templates.models import Template
@@ -22,13 +33,55 @@ OPEN, CLOSE = "\x02", "\x03"  # markers that user text cannot contain once escap
 TEMPLATES = Template.__table__
 FTS = sa.table("templates_fts", sa.column("rowid"))
 SEARCH_VECTOR = sa.literal_column("templates.search_vector")
+ROW_ADDRESS = sa.literal_column("templates.ctid")
+ENGLISH = sa.literal_column("'english'::regconfig")
 HEADLINE_OPTIONS = f"StartSel={OPEN}, StopSel={CLOSE}, MaxWords=28, MinWords=12, MaxFragments=1"
+# ts_headline parses the whole text it is given (~0.1 ms per 1,000 characters, for each of a
+# page's results): the snippet comes from the first 2,000 characters of description and content,
+# the whole text of most templates (median 1,100); a match only further in gets the opening words.
+SNIPPET_SOURCE_CHARS = 2000
 RANK_DEPTH = 2000
+COUNT_CAP = RANK_DEPTH  # PostgreSQL: a broader query is counted as "at least COUNT_CAP"
+# What search may filter and boost on (the columns of ix_templates_ranking): PostgreSQL carries
+# these, and only these, from each match to the filters, the count and the score.
+RANKING_COLUMNS = ("id", "is_public", "owner_id", "category_id", "is_featured", "usage_count", "rating_avg")
+SEARCH_SETTINGS = {"enable_seqscan": "off", "enable_indexscan": "off", "plan_cache_mode": "force_custom_plan"}
 
 
-def _boost() -> sa.ColumnElement:
-    usage = sa.cast(Template.usage_count, sa.Float)
-    return (1.0 + 0.2 * usage / (usage + 25.0)) * (1.0 + 0.04 * Template.rating_avg)
+def _boost(usage_count: sa.ColumnElement, rating_avg: sa.ColumnElement) -> sa.ColumnElement:
+    usage = sa.cast(usage_count, sa.Float)
+    return (1.0 + 0.2 * usage / (usage + 25.0)) * (1.0 + 0.04 * rating_avg)
+
+
+@contextmanager
+def _from_the_index() -> Iterator[None]:
+    """PostgreSQL: find matches through the GIN index only, never by testing rows one by one.
+
+    Testing a row reads its whole tsvector out of TOAST, a cost the planner does not price:
+    for a broad term it prefers a sequential scan (every vector in the table read, ~0.5 s at
+    150,000 templates), for a bounded ranking it walks the primary key backwards testing rows,
+    and with a filter it may test every row another index yields. A bitmap of the GIN index's
+    matches reads only matching rows, and never their vectors (the index answers plain and
+    prefix terms exactly). Every statement is planned for its own words: psycopg prepares a
+    statement run five times, and a generic plan cannot tell "marketing" from a rare word.
+    The settings are local to the transaction and put back afterwards.
+    """
+    if db.engine.dialect.name != "postgresql":
+        yield
+        return
+    names = ", ".join(f"current_setting('{name}') AS {name}" for name in SEARCH_SETTINGS)
+    changes = ", ".join(f"set_config('{name}', '{value}', true)" for name, value in SEARCH_SETTINGS.items())
+    saved = db.session.execute(sa.text(f"SELECT {names}, {changes}")).one()
+    try:
+        yield
+    finally:
+        restore = ", ".join(f"set_config('{name}', :{name}, true)" for name in SEARCH_SETTINGS)
+        db.session.execute(sa.text(f"SELECT {restore}"), dict(saved._mapping))
+
+
+def _high_rank(head: int) -> int:
+    """Which of a head's ids, lowest first, stands for its highest (see `_pg_rank`)."""
+    return max(1, head * 9 // 10)
 
 
 def mark(text: str | None) -> Markup:
@@ -42,6 +95,9 @@ class FullTextRanker:
     def _dialect(self) -> str:
         return db.engine.dialect.name
 
+    def _tsquery(self, query: TermQuery) -> sa.ColumnElement:
+        return sa.func.to_tsquery(ENGLISH, query.tsquery())
+
     def _match(self, query: TermQuery) -> tuple[sa.ColumnElement, sa.ColumnElement, sa.FromClause]:
         """(match condition, raw relevance, FROM clause) for this database."""
         if self._dialect() == "sqlite":
@@ -49,12 +105,45 @@ class FullTextRanker:
             # bm25 is smaller for better matches; weights follow the column order of the index.
             relevance = -sa.literal_column("bm25(templates_fts, 10.0, 6.0, 3.0, 1.0)")
             return condition, relevance, FTS.join(TEMPLATES, TEMPLATES.c.id == FTS.c.rowid)
-        tsquery = sa.func.to_tsquery(sa.literal_column("'english'::regconfig"), query.tsquery())
+        tsquery = self._tsquery(query)
         return SEARCH_VECTOR.op("@@")(tsquery), sa.func.ts_rank(SEARCH_VECTOR, tsquery, 1), TEMPLATES
 
+    def _pg_matches(self, query: TermQuery, where: sa.ColumnElement,
+                    floor: int | None = None) -> tuple[sa.Select, sa.CTE]:
+        """PostgreSQL: the matching rows (from id `floor` up) that pass `where`, and the CTE
+        they are read from.
+
+        The CTE is materialized, so the planner cannot fold `where` into the index scan and
+        test rows one by one; `where` is rewritten onto the CTE's columns. A floor on the id
+        is ANDed with the GIN bitmap in the index, so only matches above it are read.
+        """
+        columns = [TEMPLATES.c[name] for name in RANKING_COLUMNS]
+        condition = SEARCH_VECTOR.op("@@")(self._tsquery(query))
+        if floor is not None:
+            condition = sa.and_(condition, TEMPLATES.c.id >= floor)
+        # Each match carries its row's address, not its vector: the few that get scored fetch
+        # theirs by address (a TID scan), and the rest never copy theirs around.
+        matches = (sa.select(*columns, ROW_ADDRESS.label("row_address")).where(condition)
+                   .cte("matches").prefix_with("MATERIALIZED"))
+        on_matches = ClauseAdapter(matches).traverse(where)
+        if any(getattr(element, "table", None) is TEMPLATES for element in iterate(on_matches)):
+            raise ValueError(f"search filters may use only {', '.join(RANKING_COLUMNS)}")  # or add the column
+        return sa.select(matches).where(on_matches), matches
+
+    def search(self, query: TermQuery, where: sa.ColumnElement, limit: int,
+               offset: int = 0) -> tuple[list[tuple[int, float]], int, bool]:
+        """One page of (id, score), best first; how many templates match; whether that count
+        is only a lower bound (PostgreSQL stops counting a broad query at COUNT_CAP)."""
+        if self._dialect() == "sqlite":
+            return self.rank(query, where, limit, offset), self.count(query, where), False
+        return self._pg_search(query, where, limit, offset)
+
     def rank(self, query: TermQuery, where: sa.ColumnElement, limit: int, offset: int = 0) -> list[tuple[int, float]]:
+        """The best matches, uncounted: "more like this" and other top-k lists. Their queries
+        (a text's keywords, any of which may match) match most templates, so on PostgreSQL
+        the planner's walk of the newest rows finds RANK_DEPTH matches sooner than any index."""
         condition, relevance, source = self._match(query)
-        score = (relevance * _boost()).label("score")
+        score = (relevance * _boost(Template.usage_count, Template.rating_avg)).label("score")
         scored = sa.select(TEMPLATES.c.id, score).select_from(source).where(condition, where)
         # SQLite's FTS5 yields rowids in order itself, so a scan in that order stops at its limit.
         newest = FTS.c.rowid.desc() if self._dialect() == "sqlite" else TEMPLATES.c.id.desc()
@@ -68,15 +157,87 @@ class FullTextRanker:
             stmt = scored.order_by(older, sa.desc("score"), TEMPLATES.c.id)
         return [(row.id, float(row.score)) for row in db.session.execute(stmt.limit(limit).offset(offset))]
 
+    def _pg_search(self, query: TermQuery, where: sa.ColumnElement, limit: int,
+                   offset: int) -> tuple[list[tuple[int, float]], int, bool]:
+        """PostgreSQL: rank and count with work bounded by COUNT_CAP and RANK_DEPTH, not by
+        how many templates match.
+
+        The first statement reads at most COUNT_CAP + 1 matches (in the index's order). At
+        most COUNT_CAP: they are all there is, and the same statement ranked them exactly. More:
+        the count is reported as COUNT_CAP and capped, and the newest RANK_DEPTH matches are
+        found in a window of recent ids sized by the density the first statement saw; they are
+        exactly the ones a full pass would score, which is what is done when the window falls
+        short. A page past RANK_DEPTH makes the full pass anyway and counts exactly.
+        """
+        with _from_the_index():
+            if offset + limit > RANK_DEPTH:
+                ranked, seen = self._pg_rank(query, where, limit, offset)
+                return ranked, seen.total if seen else self.count(query, where), False
+            ranked, seen = self._pg_rank(query, where, limit, offset, head=COUNT_CAP + 1)
+            if seen is None:  # a page past the end: nothing to read the count from
+                total = self.count(query, where, cap=COUNT_CAP + 1)
+                return [], min(total, COUNT_CAP), total > COUNT_CAP
+            if seen.total <= COUNT_CAP:
+                return ranked, seen.total, False
+        newest = db.session.scalar(sa.select(sa.func.max(TEMPLATES.c.id)))  # the primary key's last entry
+        # The index's first matches spread over ids `low` to `high`: a window of recent ids
+        # that dense, sized for 1.5 × RANK_DEPTH matches, very likely holds RANK_DEPTH.
+        span = (seen.high - seen.low + 1) * RANK_DEPTH * 3 // (2 * _high_rank(COUNT_CAP + 1))
+        with _from_the_index():
+            # A window over most of the table would make the planner test its rows one by one
+            # rather than AND it with the GIN bitmap; then the full pass is as cheap.
+            if span < newest // 2:
+                ranked, in_window = self._pg_rank(query, where, limit, offset, floor=newest - span)
+                if in_window is not None and in_window.total >= RANK_DEPTH:
+                    return ranked, COUNT_CAP, True
+            return self._pg_rank(query, where, limit, offset)[0], COUNT_CAP, True
+
+    def _pg_rank(self, query: TermQuery, where: sa.ColumnElement, limit: int, offset: int, *,
+                 floor: int | None = None, head: int | None = None) -> tuple[list[tuple[int, float]], sa.Row | None]:
+        """The same order as on SQLite, in one statement, over the matches from id `floor` up
+        or the first `head` of them; it also tells how many it ranked (`total`) and their
+        lowest and highest ids. When the head turns out not to be every match, nothing is
+        scored (the caller ranks elsewhere)."""
+        rows, matches = self._pg_matches(query, where, floor)
+        if head is not None:
+            head_rows = rows.limit(head).subquery()
+            rows, matches = sa.select(head_rows), head_rows
+        # The head's highest id is its 9/10-th: a short row added late can sit on an early page.
+        high = (sa.func.nth_value(matches.c.id, _high_rank(head)).over(order_by=matches.c.id, rows=(None, None))
+                if head is not None else sa.func.max(matches.c.id).over())
+        rows = rows.add_columns(sa.func.count().over().label("total"), sa.func.min(matches.c.id).over().label("low"),
+                                high.label("high"))
+        if offset + limit <= RANK_DEPTH:
+            rows = rows.add_columns(sa.literal(0).label("older")).order_by(matches.c.id.desc()).limit(RANK_DEPTH)
+        else:  # a deep page: every match is scored, the older ones after the newest RANK_DEPTH
+            recency = sa.func.row_number().over(order_by=matches.c.id.desc())
+            rows = rows.add_columns(sa.case((recency > RANK_DEPTH, 1), else_=0).label("older"))
+        candidates = rows.subquery()
+        # Scored outside the LIMIT above, so only the candidates' vectors are read.
+        score = (sa.func.ts_rank(SEARCH_VECTOR, self._tsquery(query), 1)
+                 * _boost(candidates.c.usage_count, candidates.c.rating_avg))
+        if head is not None:
+            score = sa.case((candidates.c.total < head, score), else_=0.0)
+        stmt = (sa.select(candidates.c.id, score.label("score"), candidates.c.total, candidates.c.low,
+                          candidates.c.high)
+                .select_from(candidates.join(TEMPLATES, candidates.c.row_address == ROW_ADDRESS))
+                .order_by(candidates.c.older, sa.desc("score"), candidates.c.id).limit(limit).offset(offset))
+        result = db.session.execute(stmt).all()
+        return [(row.id, float(row.score)) for row in result], (result[0] if result else None)
+
     def matches(self, query: TermQuery, where: sa.ColumnElement) -> sa.Select:
         """The ids of every matching template, as a subquery."""
+        if self._dialect() != "sqlite":
+            rows, matches = self._pg_matches(query, where)
+            return rows.with_only_columns(matches.c.id)
         condition, _, source = self._match(query)
         return sa.select(TEMPLATES.c.id).select_from(source).where(condition, where)
 
-    def count(self, query: TermQuery, where: sa.ColumnElement) -> int:
-        condition, _, source = self._match(query)
-        stmt = sa.select(sa.func.count()).select_from(source).where(condition, where)
-        return db.session.scalar(stmt) or 0
+    def count(self, query: TermQuery, where: sa.ColumnElement, cap: int | None = None) -> int:
+        """How many templates match (at most `cap`: counting stops there)."""
+        stmt = sa.select(sa.func.count()).select_from(self.matches(query, where).limit(cap).subquery())
+        with _from_the_index():
+            return db.session.scalar(stmt) or 0
 
     def highlights(self, query: TermQuery, ids: list[int]) -> dict[int, tuple[Markup, Markup]]:
         """(title, snippet) with the matched words marked, for the given templates."""
@@ -91,9 +252,8 @@ class FullTextRanker:
             params = {"o": OPEN, "c": CLOSE, "match": query.fts5(), "ids": ids}
             rows = db.session.execute(stmt, params)
         else:
-            tsquery = sa.func.to_tsquery(sa.literal_column("'english'::regconfig"), query.tsquery())
-            english = sa.literal_column("'english'::regconfig")
-            body = sa.func.left(TEMPLATES.c.description + " " + TEMPLATES.c.content, 4000)
+            tsquery, english = self._tsquery(query), ENGLISH
+            body = sa.func.left(TEMPLATES.c.description + " " + TEMPLATES.c.content, SNIPPET_SOURCE_CHARS)
             stmt = sa.select(
                 TEMPLATES.c.id,
                 sa.func.ts_headline(english, TEMPLATES.c.title, tsquery,

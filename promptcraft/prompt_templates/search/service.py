@@ -26,6 +26,12 @@ class Ranker(Protocol):
 
     def count(self, query: TermQuery, where: sa.ColumnElement) -> int: ...
 
+    def search(self, query: TermQuery, where: sa.ColumnElement, limit: int,
+               offset: int = 0) -> tuple[list[tuple[int, float]], int, bool]:
+        """`rank` and `count` together, which a ranker may answer in one pass; the flag says
+        the count is only a lower bound (counting stopped there)."""
+        ...
+
 
 @dataclass
 class Hit:
@@ -39,9 +45,13 @@ class SearchService:
         self.highlighter = highlighter
 
     def search(self, query: TermQuery, where: sa.ColumnElement, *, offset: int = 0,
-               limit: int = 20) -> tuple[list[Hit], int]:
-        """One page of hits, best first, and how many templates match in all."""
-        return self.rank(query, where, offset=offset, limit=limit), self.count(query, where)
+               limit: int = 20) -> tuple[list[Hit], int, bool]:
+        """One page of hits, best first; how many templates match in all, and whether that
+        count is only a lower bound (a very broad query stops counting)."""
+        if len(self.rankers) == 1:
+            ranked, total, capped = self.rankers[0].search(query, where, limit, offset)
+            return [Hit(i, s) for i, s in ranked], total, capped
+        return self.rank(query, where, offset=offset, limit=limit), self.count(query, where), False
 
     def rank(self, query: TermQuery, where: sa.ColumnElement, *, offset: int = 0, limit: int = 20) -> list[Hit]:
         """Hits best first, without counting the rest (for "more like this" and other top-k lists)."""
