@@ -191,7 +191,8 @@ def make_app(backend: str, workdir: Path):
         admin.dispose()
         url = url.replace("postgresql://", "postgresql+psycopg://")
     app = create_app("testing", {
-        "SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False, "LOG_LEVEL": "WARNING"})
+        "SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False, "LOG_LEVEL": "WARNING",
+        "BACKGROUND_INLINE": False})  # as in production: side effects (search analytics) after the response
     with app.app_context():
         upgrade()
         seed_categories()

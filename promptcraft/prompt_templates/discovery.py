@@ -11,7 +11,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from promptcraft import signals
+from promptcraft import background, signals
 from promptcraft.auth.models import User
 from promptcraft.extensions import db
 from promptcraft.pagination import Page, paginate
@@ -95,7 +95,8 @@ def list_templates(user: User | None, *, q: str | None = None, filters: Filters 
         return Page([], 0, page, page_size)  # nothing searchable in the text: nothing matches
     if query is not None and ordering in (None, "relevance"):
         result = ranked_page(query, filters, user, page, page_size)
-        signals.templates_searched.send(user.id if user else None, query=q, results=result.count)
+        # Recorded after the response (analytics only): a search does not wait for that commit.
+        background.send_later(signals.templates_searched, user.id if user else None, query=q, results=result.count)
         return result
     stmt = sa.select(Template).where(filters.where(user))
     if query is not None:  # a search sorted by something other than relevance
