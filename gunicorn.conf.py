@@ -19,6 +19,8 @@ accesslog = "-" if os.environ.get("GUNICORN_ACCESS_LOG") else None
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
+GC_THRESHOLD = int(os.environ.get("GC_THRESHOLD", "50000"))
+
 
 def post_worker_init(worker):
     """The loaded app's objects live as long as the worker: freeze them out of the cyclic garbage
@@ -28,6 +30,3 @@ def post_worker_init(worker):
 
     gc.freeze()
     gc.set_threshold(GC_THRESHOLD, 20, 20)
-
-
-GC_THRESHOLD = int(os.environ.get("GC_THRESHOLD", "50000"))

@@ -217,9 +217,10 @@ class GatewayStream:
 
 
 def release_connection() -> None:
-    """End the read transaction so no database connection is held while waiting on a provider
-    (seconds, for a model): with many concurrent calls the pool would run dry. Callers reach the
-    gateway with nothing pending (services commit before calling it)."""
+    """End the transaction so no database connection is held while waiting on a provider (seconds,
+    for a model): with many concurrent calls the pool would run dry. It commits what the caller
+    has pending, after the quota check and before any upstream call: the API's chat turn is saved
+    by this commit (chat.service.start_turn with streaming=True only flushes)."""
     db.session.commit()
 
 

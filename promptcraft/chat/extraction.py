@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import re
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -90,11 +91,13 @@ def _covered_by_library(user: User, content: str) -> bool:
                for t in near)
 
 
-def propose(user: User, message: ChatMessage) -> ExtractedTemplate | None:
-    """Propose the message as a template if it is reusable and new (flushed, not committed)."""
+def propose(user_id: uuid.UUID, message: ChatMessage) -> ExtractedTemplate | None:
+    """Propose the message as a template if it is reusable and new (flushed, not committed); the
+    user is only loaded for a message worth proposing (most turns are not)."""
     found = candidate(message.content)
     if found is None:
         return None
+    user = db.session.get(User, user_id)
     exists = db.session.scalar(sa.select(ExtractedTemplate.id).where(
         ExtractedTemplate.user_id == user.id, ExtractedTemplate.fingerprint == found.fingerprint))
     if exists or _covered_by_library(user, found.content):

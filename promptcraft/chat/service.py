@@ -187,9 +187,8 @@ def save_reply(user_id: uuid.UUID, message_id: uuid.UUID, stream: GatewayStream,
         question = db.session.scalars(sa.select(ChatMessage).where(
             ChatMessage.session_id == session_id, ChatMessage.role == "user",
             ChatMessage.created_at <= created_at).order_by(ChatMessage.created_at.desc()).limit(1)).first()
-        if question is not None and extraction.candidate(question.content) is not None:
-            proposal = extraction.propose(db.session.get(User, user_id), question)
-            proposals = [proposal.id] if proposal else []
+        proposal = extraction.propose(user_id, question) if question else None
+        proposals = [proposal.id] if proposal else []
     db.session.commit()
     background.send_later(signals.chat_message_finished, user_id, message_id=message_id, session_id=session_id,
                           status=status, tokens=values["prompt_tokens"] + values["completion_tokens"])

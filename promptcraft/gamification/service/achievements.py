@@ -78,14 +78,19 @@ def unlock_reached(user: User, changed: set[str] | None = None) -> list[UserAchi
     return new
 
 
+def _bring_unlocks_up_to_date(user: User) -> None:
+    """Unlocks the listeners did not make (rows written otherwise, achievements added later), committed."""
+    if unlock_reached(user):
+        db.session.commit()
+
+
 def _ordered() -> sa.Select:
     return sa.select(Achievement).order_by(Achievement.position, Achievement.id)
 
 
 def listing(user: User, page: int = 1, page_size: int = 20, unlocked: bool | None = None) -> Page:
     """Every achievement with the user's progress, unlocked and claimed times (unlocks are brought up to date)."""
-    if unlock_reached(user):
-        db.session.commit()
+    _bring_unlocks_up_to_date(user)
     values, earned = metrics(user), _earned(user)
     items = []
     for a in db.session.scalars(_ordered()):
@@ -131,8 +136,7 @@ def _page(items: list, page: int, page_size: int) -> Page:
 def badges(user: User, page: int = 1, page_size: int = 20) -> Page:
     """One badge per achievement family: its highest unlocked tier (None before the first), and each tier
     (unlocks are brought up to date)."""
-    if unlock_reached(user):
-        db.session.commit()
+    _bring_unlocks_up_to_date(user)
     earned = _earned(user)
     families: dict[str, dict] = {}
     for a in db.session.scalars(_ordered()):
