@@ -30,6 +30,13 @@ def test_last_word_matches_as_a_prefix_while_typing(db, make_template):
     assert titles(discovery.list_templates(None, q="email marketi ")) == []  # a finished word is a word
 
 
+def test_a_whole_last_word_matches_even_when_its_stem_is_shorter_than_the_typing_prefix(db, make_template):
+    make_template(None, title="Data visualization guide", content="Pick a chart for {{dataset}}.")
+    # "visualization" is stored as "visual": the prefix "visualizat" alone would miss it
+    assert titles(discovery.list_templates(None, q="data visualization")) == ["Data visualization guide"]
+    assert titles(discovery.list_templates(None, q="data visua")) == ["Data visualization guide"]
+
+
 def test_filters_combine_with_the_query(db, make_template):
     make_template(None, title="Review Python code", content="Review this code.", category="coding",
                   tags=["python", "code-review"])
@@ -62,11 +69,19 @@ def test_broad_queries_score_a_bounded_set_of_newest_matches_and_count_them_all(
     assert sorted(t.id for p in pages for t in p) == sorted(ids)  # deeper pages continue the same order
 
 
-def test_very_broad_searches_stop_counting_on_postgresql_and_say_so(db, client, make_template, monkeypatch):
+# What the PostgreSQL planner expects a query to match picks the path, never the answer: few → read the
+# first matches and rank them if they are all; many → a window of recent ids; far too many → a window
+# too narrow to hold RANK_DEPTH matches, then the full pass.
+@pytest.mark.parametrize("expected", [0, 10, 10**6], ids=["head", "window", "full-pass"])
+def test_very_broad_searches_stop_counting_on_postgresql_and_say_so(db, client, make_template, monkeypatch,
+                                                                     expected):
     from promptcraft.prompt_templates.search import fulltext
 
     monkeypatch.setattr(fulltext, "RANK_DEPTH", 3)
     monkeypatch.setattr(fulltext, "COUNT_CAP", 3)
+    monkeypatch.setattr(fulltext.FullTextRanker, "_expected_matches", lambda self, query, where: expected)
+    for n in range(6):
+        make_template(None, title=f"Sonnet number {n}", content="Write a sonnet about the sea.")
     ids = [make_template(None, title=f"Haiku number {n}", content="Write a haiku about the sea.") for n in range(6)]
     page = discovery.list_templates(None, q="haiku", page_size=2)
     capped = db.engine.dialect.name == "postgresql"  # SQLite counts exactly, fast enough as it is
@@ -146,6 +161,7 @@ def test_intent_votes_with_the_nearest_templates(db, library):
 def test_parse_keeps_only_words():
     query = parse('find "python" (code) review*')
     assert query.terms == ("find", "python", "code", "review")
-    assert query.fts5() == '"find" "python" "code" "revi"*'
-    assert query.tsquery() == "find & python & code & revi:*"
+    assert query.fts5() == '"find" AND "python" AND "code" AND ("review" OR "revi"*)'
+    assert query.tsquery() == "find & python & code & (review | revi:*)"
+    assert parse("cover lett").tsquery() == "cover & lett:*"  # a short word is only a prefix
     assert parse("   ") is None and parse("!!!") is None

@@ -13,7 +13,9 @@ SQLite counts exactly (its rows are cheap to reach from FTS5). PostgreSQL must v
 every match's row to count it, so it counts to COUNT_CAP and reports a broader query as "at
 least COUNT_CAP" (`count_capped`); its matches come from the GIN index alone (see
 `_from_the_index`) with the few columns ranking and filtering need, and `_pg_search` keeps its
-work bounded by COUNT_CAP and RANK_DEPTH rather than by how many templates match.
+work bounded by COUNT_CAP and RANK_DEPTH rather than by how many templates match. It scores on
+`rank_vector` (title, tags, description and the opening of the content, kept in the row), not
+on the full `search_vector`, which is mostly compressed or out of line and slow to read back.
 """
 from __future__ import annotations
 
@@ -32,14 +34,16 @@ from promptcraft.prompt_templates.search.query import TermQuery
 OPEN, CLOSE = "\x02", "\x03"  # markers that user text cannot contain once escaped
 TEMPLATES = Template.__table__
 FTS = sa.table("templates_fts", sa.column("rowid"))
-SEARCH_VECTOR = sa.literal_column("templates.search_vector")
+SEARCH_VECTOR = sa.literal_column("templates.search_vector")  # what matches (GIN index)
+RANK_VECTOR = sa.literal_column("templates.rank_vector")  # what scores (migration 0017)
 ROW_ADDRESS = sa.literal_column("templates.ctid")
 ENGLISH = sa.literal_column("'english'::regconfig")
 HEADLINE_OPTIONS = f"StartSel={OPEN}, StopSel={CLOSE}, MaxWords=28, MinWords=12, MaxFragments=1"
 # ts_headline parses the whole text it is given (~0.1 ms per 1,000 characters, for each of a
-# page's results): the snippet comes from the first 2,000 characters of description and content,
-# the whole text of most templates (median 1,100); a match only further in gets the opening words.
-SNIPPET_SOURCE_CHARS = 2000
+# page's results): the snippet comes from the first 1,000 characters of description and content,
+# the whole text of about half the templates (median 1,100) and the opening instructions of the
+# rest; a match only further in gets the opening words (the title is always marked in full).
+SNIPPET_SOURCE_CHARS = 1000
 RANK_DEPTH = 2000
 COUNT_CAP = RANK_DEPTH  # PostgreSQL: a broader query is counted as "at least COUNT_CAP"
 # What search may filter and boost on (the columns of ix_templates_ranking): PostgreSQL carries
@@ -54,7 +58,7 @@ def _boost(usage_count: sa.ColumnElement, rating_avg: sa.ColumnElement) -> sa.Co
 
 
 @contextmanager
-def _from_the_index() -> Iterator[None]:
+def _from_the_index() -> Iterator[int | None]:
     """PostgreSQL: find matches through the GIN index only, never by testing rows one by one.
 
     Testing a row reads its whole tsvector out of TOAST, a cost the planner does not price:
@@ -65,18 +69,22 @@ def _from_the_index() -> Iterator[None]:
     prefix terms exactly). Every statement is planned for its own words: psycopg prepares a
     statement run five times, and a generic plan cannot tell "marketing" from a rare word.
     The settings are local to the transaction and put back afterwards.
+
+    Yields the highest template id, read by the primary key in the same round trip: a
+    statement is planned before it runs, so that read is planned with index scans still on
+    (with them off, max(id) reads every row).
     """
     if db.engine.dialect.name != "postgresql":
-        yield
+        yield None
         return
     names = ", ".join(f"current_setting('{name}') AS {name}" for name in SEARCH_SETTINGS)
     changes = ", ".join(f"set_config('{name}', '{value}', true)" for name, value in SEARCH_SETTINGS.items())
-    saved = db.session.execute(sa.text(f"SELECT {names}, {changes}")).one()
+    saved = db.session.execute(sa.text(f"SELECT {names}, {changes}, (SELECT max(id) FROM templates) AS newest")).one()
     try:
-        yield
+        yield saved.newest
     finally:
         restore = ", ".join(f"set_config('{name}', :{name}, true)" for name in SEARCH_SETTINGS)
-        db.session.execute(sa.text(f"SELECT {restore}"), dict(saved._mapping))
+        db.session.execute(sa.text(f"SELECT {restore}"), {name: saved._mapping[name] for name in SEARCH_SETTINGS})
 
 
 def _high_rank(head: int) -> int:
@@ -106,7 +114,7 @@ class FullTextRanker:
             relevance = -sa.literal_column("bm25(templates_fts, 10.0, 6.0, 3.0, 1.0)")
             return condition, relevance, FTS.join(TEMPLATES, TEMPLATES.c.id == FTS.c.rowid)
         tsquery = self._tsquery(query)
-        return SEARCH_VECTOR.op("@@")(tsquery), sa.func.ts_rank(SEARCH_VECTOR, tsquery, 1), TEMPLATES
+        return SEARCH_VECTOR.op("@@")(tsquery), sa.func.ts_rank(RANK_VECTOR, tsquery, 1), TEMPLATES
 
     def _pg_matches(self, query: TermQuery, where: sa.ColumnElement,
                     floor: int | None = None) -> tuple[sa.Select, sa.CTE]:
@@ -162,51 +170,68 @@ class FullTextRanker:
         """PostgreSQL: rank and count with work bounded by COUNT_CAP and RANK_DEPTH, not by
         how many templates match.
 
-        The first statement reads at most COUNT_CAP + 1 matches (in the index's order). At
-        most COUNT_CAP: they are all there is, and the same statement ranked them exactly. More:
-        the count is reported as COUNT_CAP and capped, and the newest RANK_DEPTH matches are
-        found in a window of recent ids sized by the density the first statement saw; they are
-        exactly the ones a full pass would score, which is what is done when the window falls
-        short. A page past RANK_DEPTH makes the full pass anyway and counts exactly.
+        A query the planner expects to match at most COUNT_CAP templates reads at most
+        COUNT_CAP + 1 matches (in the index's order): at most COUNT_CAP, they are all there is,
+        and the same statement ranked them exactly. A broader one (expected or found so) is
+        counted as COUNT_CAP and capped, and its newest RANK_DEPTH matches are found in a window
+        of recent ids sized by the density expected or seen; they are exactly the ones a full
+        pass would score, which is what is done when the window falls short. A page past
+        RANK_DEPTH makes the full pass anyway and counts exactly.
         """
-        with _from_the_index():
+        with _from_the_index() as newest:
             if offset + limit > RANK_DEPTH:
                 ranked, seen = self._pg_rank(query, where, limit, offset)
                 return ranked, seen.total if seen else self.count(query, where), False
-            ranked, seen = self._pg_rank(query, where, limit, offset, head=COUNT_CAP + 1)
-            if seen is None:  # a page past the end: nothing to read the count from
-                total = self.count(query, where, cap=COUNT_CAP + 1)
-                return [], min(total, COUNT_CAP), total > COUNT_CAP
-            if seen.total <= COUNT_CAP:
-                return ranked, seen.total, False
-        newest = db.session.scalar(sa.select(sa.func.max(TEMPLATES.c.id)))  # the primary key's last entry
-        # The index's first matches spread over ids `low` to `high`: a window of recent ids
-        # that dense, sized for 1.5 × RANK_DEPTH matches, very likely holds RANK_DEPTH.
-        span = (seen.high - seen.low + 1) * RANK_DEPTH * 3 // (2 * _high_rank(COUNT_CAP + 1))
-        with _from_the_index():
-            # A window over most of the table would make the planner test its rows one by one
-            # rather than AND it with the GIN bitmap; then the full pass is as cheap.
+            expected, head = self._expected_matches(query, where), None
+            if expected <= COUNT_CAP:
+                ranked, head = self._pg_rank(query, where, limit, offset, head=COUNT_CAP + 1)
+                if head is None:  # a page past the end: nothing to read the count from
+                    return [], *self._capped_count(query, where)
+                if head.total <= COUNT_CAP:
+                    return ranked, head.total, False
+            if head is not None:  # the index's first matches spread over ids `low` to `high`: that dense
+                expected = _high_rank(COUNT_CAP + 1) * newest // (head.high - head.low + 1)
+            # A window of recent ids sized for 1.5 × RANK_DEPTH matches very likely holds RANK_DEPTH.
+            # One over most of the table would make the planner test its rows one by one rather
+            # than AND it with the GIN bitmap; then the full pass is as cheap.
+            span = newest * RANK_DEPTH * 3 // (2 * max(expected, 1))
             if span < newest // 2:
                 ranked, in_window = self._pg_rank(query, where, limit, offset, floor=newest - span)
                 if in_window is not None and in_window.total >= RANK_DEPTH:
                     return ranked, COUNT_CAP, True
-            return self._pg_rank(query, where, limit, offset)[0], COUNT_CAP, True
+            ranked, seen = self._pg_rank(query, where, limit, offset)
+            if seen is None:
+                return [], *self._capped_count(query, where)
+            return ranked, min(seen.total, COUNT_CAP), seen.total > COUNT_CAP
+
+    def _expected_matches(self, query: TermQuery, where: sa.ColumnElement) -> int:
+        """PostgreSQL: the planner's estimate of how many templates match, from the index's
+        statistics (close for the common words that make a query broad; low, not high, for a
+        combination of words, which only costs the broad path a first look at the matches)."""
+        stmt = sa.select(TEMPLATES.c.id).where(SEARCH_VECTOR.op("@@")(self._tsquery(query)), where)
+        compiled = stmt.compile(dialect=db.engine.dialect, compile_kwargs={"render_postcompile": True})
+        plan = db.session.connection().exec_driver_sql(f"EXPLAIN (FORMAT JSON) {compiled}", compiled.params).scalar()
+        return int(plan[0]["Plan"]["Plan Rows"])
+
+    def _capped_count(self, query: TermQuery, where: sa.ColumnElement) -> tuple[int, bool]:
+        total = self.count(query, where, cap=COUNT_CAP + 1)
+        return min(total, COUNT_CAP), total > COUNT_CAP
 
     def _pg_rank(self, query: TermQuery, where: sa.ColumnElement, limit: int, offset: int, *,
                  floor: int | None = None, head: int | None = None) -> tuple[list[tuple[int, float]], sa.Row | None]:
         """The same order as on SQLite, in one statement, over the matches from id `floor` up
-        or the first `head` of them; it also tells how many it ranked (`total`) and their
-        lowest and highest ids. When the head turns out not to be every match, nothing is
-        scored (the caller ranks elsewhere)."""
+        or the first `head` of them; it also tells how many it ranked (`total`) and, for a head,
+        the span of ids they lie in (`low`, `high`). When the head turns out not to be every
+        match, nothing is scored (the caller ranks elsewhere)."""
         rows, matches = self._pg_matches(query, where, floor)
+        low = high = sa.null()
         if head is not None:
             head_rows = rows.limit(head).subquery()
             rows, matches = sa.select(head_rows), head_rows
-        # The head's highest id is its 9/10-th: a short row added late can sit on an early page.
-        high = (sa.func.nth_value(matches.c.id, _high_rank(head)).over(order_by=matches.c.id, rows=(None, None))
-                if head is not None else sa.func.max(matches.c.id).over())
-        rows = rows.add_columns(sa.func.count().over().label("total"), sa.func.min(matches.c.id).over().label("low"),
-                                high.label("high"))
+            # The head's highest id is its 9/10-th: a short row added late can sit on an early page.
+            low = sa.func.min(matches.c.id).over()
+            high = sa.func.nth_value(matches.c.id, _high_rank(head)).over(order_by=matches.c.id, rows=(None, None))
+        rows = rows.add_columns(sa.func.count().over().label("total"), low.label("low"), high.label("high"))
         if offset + limit <= RANK_DEPTH:
             rows = rows.add_columns(sa.literal(0).label("older")).order_by(matches.c.id.desc()).limit(RANK_DEPTH)
         else:  # a deep page: every match is scored, the older ones after the newest RANK_DEPTH
@@ -214,7 +239,7 @@ class FullTextRanker:
             rows = rows.add_columns(sa.case((recency > RANK_DEPTH, 1), else_=0).label("older"))
         candidates = rows.subquery()
         # Scored outside the LIMIT above, so only the candidates' vectors are read.
-        score = (sa.func.ts_rank(SEARCH_VECTOR, self._tsquery(query), 1)
+        score = (sa.func.ts_rank(RANK_VECTOR, self._tsquery(query), 1)
                  * _boost(candidates.c.usage_count, candidates.c.rating_avg))
         if head is not None:
             score = sa.case((candidates.c.total < head, score), else_=0.0)

@@ -35,14 +35,16 @@ class TermQuery:
         """The SQLite FTS5 MATCH expression (each term quoted, so never parsed as syntax)."""
         parts = [f'"{term}"' for term in self.terms]
         if self.prefix_last and self.mode == "all":
-            parts[-1] = f'"{typing_prefix(self.terms[-1])}"*'
-        return (" OR " if self.mode == "any" else " ").join(parts)
+            last, prefix = self.terms[-1], typing_prefix(self.terms[-1])
+            parts[-1] = f'"{prefix}"*' if prefix == last else f'("{last}" OR "{prefix}"*)'
+        return (" OR " if self.mode == "any" else " AND ").join(parts)
 
     def tsquery(self) -> str:
         """The PostgreSQL to_tsquery expression."""
         parts = list(self.terms)
         if self.prefix_last and self.mode == "all":
-            parts[-1] = f"{typing_prefix(self.terms[-1])}:*"
+            last, prefix = self.terms[-1], typing_prefix(self.terms[-1])
+            parts[-1] = f"{prefix}:*" if prefix == last else f"({last} | {prefix}:*)"
         return (" | " if self.mode == "any" else " & ").join(parts)
 
 
@@ -51,7 +53,8 @@ def typing_prefix(word: str) -> str:
 
     Both indexes store stems ("marketing" → "market"), so the typed "marketi" must not be
     the prefix, or it would never match. Dropping up to three trailing letters (never below
-    four) stays inside the stem for common English suffixes.
+    four) stays inside the stem for common English suffixes. A word whose stem is shorter still
+    ("visualization" → "visual") is matched as typed too, stemmed like the index.
     """
     return word if len(word) <= 4 else word[: max(4, len(word) - 3)]
 
