@@ -74,10 +74,12 @@ def ranked_page(query: TermQuery, filters: Filters, user: User | None, page: int
     `search_snippet` with the matched words marked."""
     service = search_service()
     hits, total, capped = service.search(query, filters.where(user), offset=(page - 1) * page_size, limit=page_size)
-    results = _with_scores(hits)
-    marks = service.highlights(query, [t.id for t in results])
-    for template in results:
-        template.search_title, template.search_snippet = marks.get(template.id, (None, None))
+    found = service.highlighted(query, [hit.template_id for hit in hits])
+    results = []
+    for hit in hits:
+        template, template.search_title, template.search_snippet = found[hit.template_id]
+        template.search_score = hit.score
+        results.append(template)
     return Page(results, total, page, page_size, count_capped=capped)
 
 

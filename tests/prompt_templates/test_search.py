@@ -69,16 +69,17 @@ def test_broad_queries_score_a_bounded_set_of_newest_matches_and_count_them_all(
     assert sorted(t.id for p in pages for t in p) == sorted(ids)  # deeper pages continue the same order
 
 
-# What the PostgreSQL planner expects a query to match picks the path, never the answer: few → read the
-# first matches and rank them if they are all; many → a window of recent ids; far too many → a window
-# too narrow to hold RANK_DEPTH matches, then the full pass.
-@pytest.mark.parametrize("expected", [0, 10, 10**6], ids=["head", "window", "full-pass"])
+# What the PostgreSQL planner expects a query to match picks the path, never the answer: few → read up to
+# READ_CAP matches (here more: then a window sized from their density); many → a window of recent ids;
+# far too many → windows too narrow to hold RANK_DEPTH matches, then the full pass.
+@pytest.mark.parametrize("expected", [0, 20, 10**6], ids=["bounded-pass", "window", "full-pass"])
 def test_very_broad_searches_stop_counting_on_postgresql_and_say_so(db, client, make_template, monkeypatch,
                                                                      expected):
     from promptcraft.prompt_templates.search import fulltext
 
     monkeypatch.setattr(fulltext, "RANK_DEPTH", 3)
     monkeypatch.setattr(fulltext, "COUNT_CAP", 3)
+    monkeypatch.setattr(fulltext, "READ_CAP", 4)
     monkeypatch.setattr(fulltext.FullTextRanker, "_expected_matches", lambda self, query, where: expected)
     for n in range(6):
         make_template(None, title=f"Sonnet number {n}", content="Write a sonnet about the sea.")
@@ -94,6 +95,22 @@ def test_very_broad_searches_stop_counting_on_postgresql_and_say_so(db, client, 
     assert (body["count"], body["count_capped"]) == ((3, True) if capped else (6, False))
     html = client.get("/library", query_string={"q": "haiku", "page_size": 2}).get_data(as_text=True)
     assert ("3+ templates" in html) is capped
+
+
+def test_windows_that_fall_short_end_in_a_full_pass_with_the_same_answer(db, make_template, monkeypatch):
+    from promptcraft.prompt_templates.search import fulltext
+
+    monkeypatch.setattr(fulltext, "RANK_DEPTH", 3)
+    monkeypatch.setattr(fulltext, "COUNT_CAP", 3)
+    monkeypatch.setattr(fulltext, "READ_CAP", 4)
+    monkeypatch.setattr(fulltext.FullTextRanker, "_expected_matches", lambda self, query, where: 10**6)
+    ids = [make_template(None, title=f"Haiku number {n}", content="Write a haiku about the sea.") for n in range(6)]
+    for n in range(12):  # the newest templates are not haiku: every window of recent ids is empty
+        make_template(None, title=f"Sonnet number {n}", content="Write a sonnet about the sea.")
+    page = discovery.list_templates(None, q="haiku", page_size=2)
+    capped = db.engine.dialect.name == "postgresql"
+    assert (page.count, page.count_capped) == ((3, True) if capped else (6, False))
+    assert {t.id for t in page.results} <= set(ids[-3:])
 
 
 def test_snippets_mark_matches_and_escape_user_text(db, make_template):

@@ -19,6 +19,7 @@ on the full `search_vector`, which is mostly compressed or out of line and slow 
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -39,6 +40,7 @@ RANK_VECTOR = sa.literal_column("templates.rank_vector")  # what scores (migrati
 ROW_ADDRESS = sa.literal_column("templates.ctid")
 ENGLISH = sa.literal_column("'english'::regconfig")
 HEADLINE_OPTIONS = f"StartSel={OPEN}, StopSel={CLOSE}, MaxWords=28, MinWords=12, MaxFragments=1"
+TITLE_HEADLINE_OPTIONS = f"StartSel={OPEN}, StopSel={CLOSE}, HighlightAll=true"
 # ts_headline parses the whole text it is given (~0.1 ms per 1,000 characters, for each of a
 # page's results): the snippet comes from the first 1,000 characters of description and content,
 # the whole text of about half the templates (median 1,100) and the opening instructions of the
@@ -46,10 +48,12 @@ HEADLINE_OPTIONS = f"StartSel={OPEN}, StopSel={CLOSE}, MaxWords=28, MinWords=12,
 SNIPPET_SOURCE_CHARS = 1000
 RANK_DEPTH = 2000
 COUNT_CAP = RANK_DEPTH  # PostgreSQL: a broader query is counted as "at least COUNT_CAP"
+READ_CAP = 3 * RANK_DEPTH  # PostgreSQL: at most this many matches read in one pass when few are expected
 # What search may filter and boost on (the columns of ix_templates_ranking): PostgreSQL carries
 # these, and only these, from each match to the filters, the count and the score.
 RANKING_COLUMNS = ("id", "is_public", "owner_id", "category_id", "is_featured", "usage_count", "rating_avg")
-SEARCH_SETTINGS = {"enable_seqscan": "off", "enable_indexscan": "off", "plan_cache_mode": "force_custom_plan"}
+SEARCH_SETTINGS = {"enable_seqscan": "off", "enable_indexscan": "off", "plan_cache_mode": "force_custom_plan",
+                   "max_parallel_workers_per_gather": "0"}
 
 
 def _boost(usage_count: sa.ColumnElement, rating_avg: sa.ColumnElement) -> sa.ColumnElement:
@@ -68,6 +72,8 @@ def _from_the_index() -> Iterator[int | None]:
     matches reads only matching rows, and never their vectors (the index answers plain and
     prefix terms exactly). Every statement is planned for its own words: psycopg prepares a
     statement run five times, and a generic plan cannot tell "marketing" from a rare word.
+    Nor is any run in parallel: workers cost more to start than these statements take, and
+    a parallel plan's row estimates are per worker.
     The settings are local to the transaction and put back afterwards.
 
     Yields the highest template id, read by the primary key in the same round trip: a
@@ -85,11 +91,6 @@ def _from_the_index() -> Iterator[int | None]:
     finally:
         restore = ", ".join(f"set_config('{name}', :{name}, true)" for name in SEARCH_SETTINGS)
         db.session.execute(sa.text(f"SELECT {restore}"), {name: saved._mapping[name] for name in SEARCH_SETTINGS})
-
-
-def _high_rank(head: int) -> int:
-    """Which of a head's ids, lowest first, stands for its highest (see `_pg_rank`)."""
-    return max(1, head * 9 // 10)
 
 
 def mark(text: str | None) -> Markup:
@@ -167,51 +168,66 @@ class FullTextRanker:
 
     def _pg_search(self, query: TermQuery, where: sa.ColumnElement, limit: int,
                    offset: int) -> tuple[list[tuple[int, float]], int, bool]:
-        """PostgreSQL: rank and count with work bounded by COUNT_CAP and RANK_DEPTH, not by
+        """PostgreSQL: rank and count with work bounded by READ_CAP and RANK_DEPTH, not by
         how many templates match.
 
-        A query the planner expects to match at most COUNT_CAP templates reads at most
-        COUNT_CAP + 1 matches (in the index's order): at most COUNT_CAP, they are all there is,
-        and the same statement ranked them exactly. A broader one (expected or found so) is
-        counted as COUNT_CAP and capped, and its newest RANK_DEPTH matches are found in a window
-        of recent ids sized by the density expected or seen; they are exactly the ones a full
-        pass would score, which is what is done when the window falls short. A page past
-        RANK_DEPTH makes the full pass anyway and counts exactly.
+        A query expected to match at most READ_CAP templates reads at most READ_CAP + 1
+        matches (in the index's order): at most READ_CAP, they are all there is, and the same
+        statement ranked the newest RANK_DEPTH of them. A broader one (expected or found so)
+        has its newest RANK_DEPTH matches found in a window of recent ids sized by the density
+        expected or seen; they are exactly the ones a full pass would score, which is what is
+        done when windows fall short. More than COUNT_CAP matches are counted as COUNT_CAP and
+        capped. A page past RANK_DEPTH makes the full pass anyway and counts exactly.
         """
         with _from_the_index() as newest:
             if offset + limit > RANK_DEPTH:
                 ranked, seen = self._pg_rank(query, where, limit, offset)
                 return ranked, seen.total if seen else self.count(query, where), False
-            expected, head = self._expected_matches(query, where), None
-            if expected <= COUNT_CAP:
-                ranked, head = self._pg_rank(query, where, limit, offset, head=COUNT_CAP + 1)
+            expected = self._expected_matches(query, where)
+            if expected <= READ_CAP:
+                ranked, head = self._pg_rank(query, where, limit, offset, head=READ_CAP + 1)
                 if head is None:  # a page past the end: nothing to read the count from
                     return [], *self._capped_count(query, where)
-                if head.total <= COUNT_CAP:
-                    return ranked, head.total, False
-            if head is not None:  # the index's first matches spread over ids `low` to `high`: that dense
-                expected = _high_rank(COUNT_CAP + 1) * newest // (head.high - head.low + 1)
-            # A window of recent ids sized for 1.5 × RANK_DEPTH matches very likely holds RANK_DEPTH.
+                if head.total <= READ_CAP:
+                    return ranked, min(head.total, COUNT_CAP), head.total > COUNT_CAP
+                # The estimate fell short: more than READ_CAP match. The windows below find out how many.
+                expected = 2 * READ_CAP
+            # A window of recent ids sized for twice RANK_DEPTH matches very likely holds RANK_DEPTH.
             # One over most of the table would make the planner test its rows one by one rather
-            # than AND it with the GIN bitmap; then the full pass is as cheap.
-            span = newest * RANK_DEPTH * 3 // (2 * max(expected, 1))
-            if span < newest // 2:
+            # than AND it with the GIN bitmap; then the full pass is as cheap. A window that falls
+            # short tells the density of recent matches: a second one is sized from that.
+            for _ in range(2):
+                span = max(1, newest * RANK_DEPTH * 2 // max(expected, 1))
+                if span >= newest // 2:
+                    break
                 ranked, in_window = self._pg_rank(query, where, limit, offset, floor=newest - span)
-                if in_window is not None and in_window.total >= RANK_DEPTH:
+                found = in_window.total if in_window is not None else 0
+                if found >= RANK_DEPTH:
                     return ranked, COUNT_CAP, True
+                expected = found * newest // span
             ranked, seen = self._pg_rank(query, where, limit, offset)
             if seen is None:
                 return [], *self._capped_count(query, where)
             return ranked, min(seen.total, COUNT_CAP), seen.total > COUNT_CAP
 
     def _expected_matches(self, query: TermQuery, where: sa.ColumnElement) -> int:
-        """PostgreSQL: the planner's estimate of how many templates match, from the index's
-        statistics (close for the common words that make a query broad; low, not high, for a
-        combination of words, which only costs the broad path a first look at the matches)."""
-        stmt = sa.select(TEMPLATES.c.id).where(SEARCH_VECTOR.op("@@")(self._tsquery(query)), where)
+        """PostgreSQL: about how many templates match, from the index's statistics.
+
+        The planner's estimate for all the words together assumes they are unrelated, and falls
+        far short for words that go together ("portrait photo"); its estimate for the rarest
+        word is an upper bound, far too high for words that seldom meet. The truth lies between:
+        their geometric mean. (Too high only costs a narrow query a window that falls short,
+        too low a first look at READ_CAP + 1 of many matches.) One EXPLAIN plans them all.
+        """
+        terms = query.tsquery_terms() if query.mode == "all" else []
+        stmt = sa.union_all(*(sa.select(TEMPLATES.c.id).where(SEARCH_VECTOR.op("@@")(
+            sa.func.to_tsquery(ENGLISH, text)), where) for text in [query.tsquery(), *terms]))
         compiled = stmt.compile(dialect=db.engine.dialect, compile_kwargs={"render_postcompile": True})
         plan = db.session.connection().exec_driver_sql(f"EXPLAIN (FORMAT JSON) {compiled}", compiled.params).scalar()
-        return int(plan[0]["Plan"]["Plan Rows"])
+        top = plan[0]["Plan"]
+        rows = [branch["Plan Rows"] for branch in (top["Plans"] if top["Node Type"] == "Append" else [top])]
+        together, rarest = rows[0], min(rows[1:], default=rows[0])
+        return round(math.sqrt(together * max(together, rarest)))
 
     def _capped_count(self, query: TermQuery, where: sa.ColumnElement) -> tuple[int, bool]:
         total = self.count(query, where, cap=COUNT_CAP + 1)
@@ -220,18 +236,13 @@ class FullTextRanker:
     def _pg_rank(self, query: TermQuery, where: sa.ColumnElement, limit: int, offset: int, *,
                  floor: int | None = None, head: int | None = None) -> tuple[list[tuple[int, float]], sa.Row | None]:
         """The same order as on SQLite, in one statement, over the matches from id `floor` up
-        or the first `head` of them; it also tells how many it ranked (`total`) and, for a head,
-        the span of ids they lie in (`low`, `high`). When the head turns out not to be every
-        match, nothing is scored (the caller ranks elsewhere)."""
+        or the first `head` of them; it also tells how many it ranked (`total`). When the head
+        turns out not to be every match, nothing is scored (the caller ranks elsewhere)."""
         rows, matches = self._pg_matches(query, where, floor)
-        low = high = sa.null()
         if head is not None:
             head_rows = rows.limit(head).subquery()
             rows, matches = sa.select(head_rows), head_rows
-            # The head's highest id is its 9/10-th: a short row added late can sit on an early page.
-            low = sa.func.min(matches.c.id).over()
-            high = sa.func.nth_value(matches.c.id, _high_rank(head)).over(order_by=matches.c.id, rows=(None, None))
-        rows = rows.add_columns(sa.func.count().over().label("total"), low.label("low"), high.label("high"))
+        rows = rows.add_columns(sa.func.count().over().label("total"))
         if offset + limit <= RANK_DEPTH:
             rows = rows.add_columns(sa.literal(0).label("older")).order_by(matches.c.id.desc()).limit(RANK_DEPTH)
         else:  # a deep page: every match is scored, the older ones after the newest RANK_DEPTH
@@ -243,8 +254,7 @@ class FullTextRanker:
                  * _boost(candidates.c.usage_count, candidates.c.rating_avg))
         if head is not None:
             score = sa.case((candidates.c.total < head, score), else_=0.0)
-        stmt = (sa.select(candidates.c.id, score.label("score"), candidates.c.total, candidates.c.low,
-                          candidates.c.high)
+        stmt = (sa.select(candidates.c.id, score.label("score"), candidates.c.total)
                 .select_from(candidates.join(TEMPLATES, candidates.c.row_address == ROW_ADDRESS))
                 .order_by(candidates.c.older, sa.desc("score"), candidates.c.id).limit(limit).offset(offset))
         result = db.session.execute(stmt).all()
@@ -264,26 +274,24 @@ class FullTextRanker:
         with _from_the_index():
             return db.session.scalar(stmt) or 0
 
-    def highlights(self, query: TermQuery, ids: list[int]) -> dict[int, tuple[Markup, Markup]]:
-        """(title, snippet) with the matched words marked, for the given templates."""
+    def highlighted(self, query: TermQuery, ids: list[int]) -> dict[int, tuple[Template, Markup, Markup]]:
+        """The templates with these ids, each with its title and best passage, the matched
+        words marked — read together in one statement."""
         if not ids:
             return {}
         if self._dialect() == "sqlite":
-            stmt = sa.text(
-                "SELECT rowid AS id, highlight(templates_fts, 0, :o, :c) AS title, "
-                "snippet(templates_fts, -1, :o, :c, '…', 24) AS snippet "
-                "FROM templates_fts WHERE templates_fts MATCH :match AND rowid IN :ids"
-            ).bindparams(sa.bindparam("ids", expanding=True))
-            params = {"o": OPEN, "c": CLOSE, "match": query.fts5(), "ids": ids}
-            rows = db.session.execute(stmt, params)
+            fts = sa.literal_column("templates_fts")
+            stmt = (sa.select(Template, sa.func.highlight(fts, 0, OPEN, CLOSE),
+                              sa.func.snippet(fts, -1, OPEN, CLOSE, "…", 24))
+                    .join(FTS, FTS.c.rowid == Template.id)
+                    .where(sa.text("templates_fts MATCH :match").bindparams(match=query.fts5()), Template.id.in_(ids)))
         else:
-            tsquery, english = self._tsquery(query), ENGLISH
-            body = sa.func.left(TEMPLATES.c.description + " " + TEMPLATES.c.content, SNIPPET_SOURCE_CHARS)
+            tsquery = self._tsquery(query)
+            body = sa.func.left(Template.description + " " + Template.content, SNIPPET_SOURCE_CHARS)
             stmt = sa.select(
-                TEMPLATES.c.id,
-                sa.func.ts_headline(english, TEMPLATES.c.title, tsquery,
-                                    f"StartSel={OPEN}, StopSel={CLOSE}, HighlightAll=true").label("title"),
-                sa.func.ts_headline(english, body, tsquery, HEADLINE_OPTIONS).label("snippet"),
-            ).where(TEMPLATES.c.id.in_(ids))
-            rows = db.session.execute(stmt)
-        return {row.id: (mark(row.title), mark(row.snippet)) for row in rows}
+                Template,
+                sa.func.ts_headline(ENGLISH, Template.title, tsquery, TITLE_HEADLINE_OPTIONS),
+                sa.func.ts_headline(ENGLISH, body, tsquery, HEADLINE_OPTIONS),
+            ).where(Template.id.in_(ids))
+        rows = db.session.execute(stmt).unique()
+        return {template.id: (template, mark(title), mark(snippet)) for template, title, snippet in rows}

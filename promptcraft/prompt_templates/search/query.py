@@ -41,11 +41,15 @@ class TermQuery:
 
     def tsquery(self) -> str:
         """The PostgreSQL to_tsquery expression."""
+        return (" | " if self.mode == "any" else " & ").join(self.tsquery_terms())
+
+    def tsquery_terms(self) -> list[str]:
+        """Each term as a to_tsquery expression (the last one, while typed, with its prefix)."""
         parts = list(self.terms)
         if self.prefix_last and self.mode == "all":
             last, prefix = self.terms[-1], typing_prefix(self.terms[-1])
             parts[-1] = f"{prefix}:*" if prefix == last else f"({last} | {prefix}:*)"
-        return (" | " if self.mode == "any" else " & ").join(parts)
+        return parts
 
 
 def typing_prefix(word: str) -> str:

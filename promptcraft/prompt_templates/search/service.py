@@ -11,6 +11,7 @@ from typing import Protocol
 import sqlalchemy as sa
 from markupsafe import Markup
 
+from promptcraft.prompt_templates.models import Template
 from promptcraft.prompt_templates.search.fulltext import FullTextRanker
 from promptcraft.prompt_templates.search.query import TermQuery
 
@@ -72,8 +73,9 @@ class SearchService:
         """Every template the query matches (the full-text ranker defines what matches)."""
         return self.highlighter.matches(query, where)
 
-    def highlights(self, query: TermQuery, ids: list[int]) -> dict[int, tuple[Markup, Markup]]:
-        return self.highlighter.highlights(query, ids)
+    def highlighted(self, query: TermQuery, ids: list[int]) -> dict[int, tuple[Template, Markup, Markup]]:
+        """The templates with these ids, with title and snippet marked where the query matched."""
+        return self.highlighter.highlighted(query, ids)
 
 
 def search_service() -> SearchService:
