@@ -42,10 +42,11 @@ ENGLISH = sa.literal_column("'english'::regconfig")
 HEADLINE_OPTIONS = f"StartSel={OPEN}, StopSel={CLOSE}, MaxWords=28, MinWords=12, MaxFragments=1"
 TITLE_HEADLINE_OPTIONS = f"StartSel={OPEN}, StopSel={CLOSE}, HighlightAll=true"
 # ts_headline parses the whole text it is given (~0.1 ms per 1,000 characters, for each of a
-# page's results): the snippet comes from the first 1,000 characters of description and content,
-# the whole text of about half the templates (median 1,100) and the opening instructions of the
-# rest; a match only further in gets the opening words (the title is always marked in full).
-SNIPPET_SOURCE_CHARS = 1000
+# page's results): the snippet comes from the first 600 characters of description and content —
+# what the template is and its opening instruction, where the matched words of a well-ranked
+# result usually are; a match only further in gets those opening words (the title is always
+# marked in full).
+SNIPPET_SOURCE_CHARS = 600
 RANK_DEPTH = 2000
 COUNT_CAP = RANK_DEPTH  # PostgreSQL: a broader query is counted as "at least COUNT_CAP"
 READ_CAP = 3 * RANK_DEPTH  # PostgreSQL: at most this many matches read in one pass when few are expected
@@ -143,14 +144,24 @@ class FullTextRanker:
                offset: int = 0) -> tuple[list[tuple[int, float]], int, bool]:
         """One page of (id, score), best first; how many templates match; whether that count
         is only a lower bound (PostgreSQL stops counting a broad query at COUNT_CAP)."""
-        if self._dialect() == "sqlite":
-            return self.rank(query, where, limit, offset), self.count(query, where), False
-        return self._pg_search(query, where, limit, offset)
+        if self._dialect() != "sqlite":
+            return self._pg_search(query, where, limit, offset)
+        # SQLite counts in the same statement (an uncorrelated subquery runs once).
+        condition, _, source = self._match(query)
+        total = sa.select(sa.func.count()).select_from(source).where(condition, where).scalar_subquery()
+        rows = db.session.execute(self._ranked(query, where, limit, offset).add_columns(total.label("total"))).all()
+        if not rows:  # a page past the end: nothing to read the count from
+            return [], self.count(query, where), False
+        return [(row.id, float(row.score)) for row in rows], rows[0].total, False
 
     def rank(self, query: TermQuery, where: sa.ColumnElement, limit: int, offset: int = 0) -> list[tuple[int, float]]:
         """The best matches, uncounted: "more like this" and other top-k lists. Their queries
         (a text's keywords, any of which may match) match most templates, so on PostgreSQL
         the planner's walk of the newest rows finds RANK_DEPTH matches sooner than any index."""
+        return [(row.id, float(row.score)) for row in db.session.execute(self._ranked(query, where, limit, offset))]
+
+    def _ranked(self, query: TermQuery, where: sa.ColumnElement, limit: int, offset: int) -> sa.Select:
+        """The statement behind `rank`: (id, score) of one page, best first."""
         condition, relevance, source = self._match(query)
         score = (relevance * _boost(Template.usage_count, Template.rating_avg)).label("score")
         scored = sa.select(TEMPLATES.c.id, score).select_from(source).where(condition, where)
@@ -164,7 +175,7 @@ class FullTextRanker:
                                               .order_by(newest).offset(RANK_DEPTH - 1).limit(1))
             older = sa.case((TEMPLATES.c.id < oldest_scored, 1), else_=0) if oldest_scored else sa.literal(0)
             stmt = scored.order_by(older, sa.desc("score"), TEMPLATES.c.id)
-        return [(row.id, float(row.score)) for row in db.session.execute(stmt.limit(limit).offset(offset))]
+        return stmt.limit(limit).offset(offset)
 
     def _pg_search(self, query: TermQuery, where: sa.ColumnElement, limit: int,
                    offset: int) -> tuple[list[tuple[int, float]], int, bool]:
