@@ -113,6 +113,15 @@ def test_windows_that_fall_short_end_in_a_full_pass_with_the_same_answer(db, mak
     assert {t.id for t in page.results} <= set(ids[-3:])
 
 
+@pytest.mark.parametrize("expected", [0, 10**6])
+def test_an_empty_library_finds_nothing_whatever_the_estimate(db, monkeypatch, expected):
+    from promptcraft.prompt_templates.search import fulltext
+
+    monkeypatch.setattr(fulltext.FullTextRanker, "_expected_matches", lambda self, query, where: expected)
+    page = discovery.list_templates(None, q="haiku")
+    assert (page.results, page.count, page.count_capped) == ([], 0, False)
+
+
 def test_snippets_mark_matches_and_escape_user_text(db, make_template):
     make_template(None, title="<script>alert(1)</script> prompt", content="Explain <b>recursion</b> to a child.")
     hit = discovery.list_templates(None, q="recursion").results[0]

@@ -13,7 +13,7 @@ SQLite counts exactly (its rows are cheap to reach from FTS5). PostgreSQL must v
 every match's row to count it, so it counts to COUNT_CAP and reports a broader query as "at
 least COUNT_CAP" (`count_capped`); its matches come from the GIN index alone (see
 `_from_the_index`) with the few columns ranking and filtering need, and `_pg_search` keeps its
-work bounded by COUNT_CAP and RANK_DEPTH rather than by how many templates match. It scores on
+work bounded by READ_CAP and RANK_DEPTH rather than by how many templates match. It scores on
 `rank_vector` (title, tags, description and the opening of the content, kept in the row), not
 on the full `search_vector`, which is mostly compressed or out of line and slow to read back.
 """
@@ -88,7 +88,7 @@ def _from_the_index() -> Iterator[int | None]:
     changes = ", ".join(f"set_config('{name}', '{value}', true)" for name, value in SEARCH_SETTINGS.items())
     saved = db.session.execute(sa.text(f"SELECT {names}, {changes}, (SELECT max(id) FROM templates) AS newest")).one()
     try:
-        yield saved.newest
+        yield saved.newest or 0
     finally:
         restore = ", ".join(f"set_config('{name}', :{name}, true)" for name in SEARCH_SETTINGS)
         db.session.execute(sa.text(f"SELECT {restore}"), {name: saved._mapping[name] for name in SEARCH_SETTINGS})
