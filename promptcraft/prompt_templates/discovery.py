@@ -59,8 +59,9 @@ def _load(ids: list[int]) -> dict[int, Template]:
     return {template.id: template for template in rows}
 
 
-def _with_scores(hits: list[Hit]) -> list[Template]:
-    by_id = _load([hit.template_id for hit in hits])
+def _with_scores(hits: list[Hit], by_id: dict[int, Template] | None = None) -> list[Template]:
+    """The hits' templates in order, each with its `search_score` (loaded unless given)."""
+    by_id = _load([hit.template_id for hit in hits]) if by_id is None else by_id
     results = []
     for hit in hits:
         template = by_id[hit.template_id]
@@ -75,11 +76,9 @@ def ranked_page(query: TermQuery, filters: Filters, user: User | None, page: int
     service = search_service()
     hits, total, capped = service.search(query, filters.where(user), offset=(page - 1) * page_size, limit=page_size)
     found = service.highlighted(query, [hit.template_id for hit in hits])
-    results = []
-    for hit in hits:
-        template, template.search_title, template.search_snippet = found[hit.template_id]
-        template.search_score = hit.score
-        results.append(template)
+    results = _with_scores(hits, {template_id: row[0] for template_id, row in found.items()})
+    for template in results:
+        _, template.search_title, template.search_snippet = found[template.id]
     return Page(results, total, page, page_size, count_capped=capped)
 
 

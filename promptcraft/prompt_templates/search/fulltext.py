@@ -147,9 +147,8 @@ class FullTextRanker:
         if self._dialect() != "sqlite":
             return self._pg_search(query, where, limit, offset)
         # SQLite counts in the same statement (an uncorrelated subquery runs once).
-        condition, _, source = self._match(query)
-        total = sa.select(sa.func.count()).select_from(source).where(condition, where).scalar_subquery()
-        rows = db.session.execute(self._ranked(query, where, limit, offset).add_columns(total.label("total"))).all()
+        total = self._counted(query, where).scalar_subquery().label("total")
+        rows = db.session.execute(self._ranked(query, where, limit, offset).add_columns(total)).all()
         if not rows:  # a page past the end: nothing to read the count from
             return [], self.count(query, where), False
         return [(row.id, float(row.score)) for row in rows], rows[0].total, False
@@ -281,9 +280,11 @@ class FullTextRanker:
 
     def count(self, query: TermQuery, where: sa.ColumnElement, cap: int | None = None) -> int:
         """How many templates match (at most `cap`: counting stops there)."""
-        stmt = sa.select(sa.func.count()).select_from(self.matches(query, where).limit(cap).subquery())
         with _from_the_index():
-            return db.session.scalar(stmt) or 0
+            return db.session.scalar(self._counted(query, where, cap)) or 0
+
+    def _counted(self, query: TermQuery, where: sa.ColumnElement, cap: int | None = None) -> sa.Select:
+        return sa.select(sa.func.count()).select_from(self.matches(query, where).limit(cap).subquery())
 
     def highlighted(self, query: TermQuery, ids: list[int]) -> dict[int, tuple[Template, Markup, Markup]]:
         """The templates with these ids, each with its title and best passage, the matched
