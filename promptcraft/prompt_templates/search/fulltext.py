@@ -9,9 +9,10 @@ without scoring the rest. A query matching fewer is ranked exactly (the bundled 
 under 2,000 templates); a broader one lists its newest RANK_DEPTH matches by score, then the
 older ones by score (only a page that deep pays for scoring them).
 
-SQLite counts exactly (its rows are cheap to reach from FTS5). PostgreSQL must visit
-every match's row to count it, so it counts to COUNT_CAP and reports a broader query as "at
-least COUNT_CAP" (`count_capped`); its matches come from the GIN index alone (see
+Counting is bounded too: both databases count to COUNT_CAP and report a broader query as "at
+least COUNT_CAP" (`count_capped`) — an exact count visits every match's row, which at 150,000
+templates costs a broad word more than ranking it; a page deeper than RANK_DEPTH, which pays
+for every match anyway, counts exactly. PostgreSQL's matches come from the GIN index alone (see
 `_from_the_index`) with the few columns ranking and filtering need, and `_pg_search` keeps its
 work bounded by READ_CAP and RANK_DEPTH rather than by how many templates match. It scores on
 `rank_vector` (title, tags, description and the opening of the content, kept in the row), not
@@ -48,7 +49,7 @@ TITLE_HEADLINE_OPTIONS = f"StartSel={OPEN}, StopSel={CLOSE}, HighlightAll=true"
 # marked in full).
 SNIPPET_SOURCE_CHARS = 600
 RANK_DEPTH = 2000
-COUNT_CAP = RANK_DEPTH  # PostgreSQL: a broader query is counted as "at least COUNT_CAP"
+COUNT_CAP = RANK_DEPTH  # a broader query is counted as "at least COUNT_CAP"
 READ_CAP = 3 * RANK_DEPTH  # PostgreSQL: at most this many matches read in one pass when few are expected
 # What search may filter and boost on (the columns of ix_templates_ranking): PostgreSQL carries
 # these, and only these, from each match to the filters, the count and the score.
@@ -143,15 +144,16 @@ class FullTextRanker:
     def search(self, query: TermQuery, where: sa.ColumnElement, limit: int,
                offset: int = 0) -> tuple[list[tuple[int, float]], int, bool]:
         """One page of (id, score), best first; how many templates match; whether that count
-        is only a lower bound (PostgreSQL stops counting a broad query at COUNT_CAP)."""
+        is only a lower bound (counting a broad query stops at COUNT_CAP)."""
         if self._dialect() != "sqlite":
             return self._pg_search(query, where, limit, offset)
-        # SQLite counts in the same statement (an uncorrelated subquery runs once).
-        total = self._counted(query, where).scalar_subquery().label("total")
-        rows = db.session.execute(self._ranked(query, where, limit, offset).add_columns(total)).all()
+        # SQLite ranks and counts in one statement.
+        rows = db.session.execute(self._ranked(query, where, limit, offset, counted=True)).all()
+        shallow = offset + limit <= RANK_DEPTH
         if not rows:  # a page past the end: nothing to read the count from
-            return [], self.count(query, where), False
-        return [(row.id, float(row.score)) for row in rows], rows[0].total, False
+            return [], *(self._capped_count(query, where) if shallow else (self.count(query, where), False))
+        capped = shallow and rows[0].total > COUNT_CAP
+        return [(row.id, float(row.score)) for row in rows], COUNT_CAP if capped else rows[0].total, capped
 
     def rank(self, query: TermQuery, where: sa.ColumnElement, limit: int, offset: int = 0) -> list[tuple[int, float]]:
         """The best matches, uncounted: "more like this" and other top-k lists. Their queries
@@ -159,21 +161,32 @@ class FullTextRanker:
         the planner's walk of the newest rows finds RANK_DEPTH matches sooner than any index."""
         return [(row.id, float(row.score)) for row in db.session.execute(self._ranked(query, where, limit, offset))]
 
-    def _ranked(self, query: TermQuery, where: sa.ColumnElement, limit: int, offset: int) -> sa.Select:
-        """The statement behind `rank`: (id, score) of one page, best first."""
+    def _ranked(self, query: TermQuery, where: sa.ColumnElement, limit: int, offset: int, *,
+                counted: bool = False) -> sa.Select:
+        """The statement behind `rank`: (id, score) of one page, best first. `counted` adds
+        `total`: how many match, read by the pass that finds the newest, which goes on to
+        COUNT_CAP + 1 (every match, for a page deeper than RANK_DEPTH)."""
         condition, relevance, source = self._match(query)
         score = (relevance * _boost(Template.usage_count, Template.rating_avg)).label("score")
         scored = sa.select(TEMPLATES.c.id, score).select_from(source).where(condition, where)
         # SQLite's FTS5 yields rowids in order itself, so a scan in that order stops at its limit.
         newest = FTS.c.rowid.desc() if self._dialect() == "sqlite" else TEMPLATES.c.id.desc()
-        if offset + limit <= RANK_DEPTH:
+        if offset + limit <= RANK_DEPTH and not counted:
             ranked = scored.order_by(newest).limit(RANK_DEPTH).subquery()
             stmt = sa.select(ranked.c.id, ranked.c.score).order_by(ranked.c.score.desc(), ranked.c.id)
+        elif offset + limit <= RANK_DEPTH:
+            read = scored.order_by(newest).limit(max(RANK_DEPTH, COUNT_CAP) + 1).subquery()
+            numbered = sa.select(read, sa.func.count().over().label("total"),
+                                 sa.func.row_number().over(order_by=read.c.id.desc()).label("recency")).subquery()
+            stmt = (sa.select(numbered.c.id, numbered.c.score, numbered.c.total)
+                    .where(numbered.c.recency <= RANK_DEPTH).order_by(numbered.c.score.desc(), numbered.c.id))
         else:  # a deep page: the same order — the newest RANK_DEPTH by score, then the older ones by score
             oldest_scored = db.session.scalar(sa.select(TEMPLATES.c.id).select_from(source).where(condition, where)
                                               .order_by(newest).offset(RANK_DEPTH - 1).limit(1))
             older = sa.case((TEMPLATES.c.id < oldest_scored, 1), else_=0) if oldest_scored else sa.literal(0)
             stmt = scored.order_by(older, sa.desc("score"), TEMPLATES.c.id)
+            if counted:
+                stmt = stmt.add_columns(self._counted(query, where).scalar_subquery().label("total"))
         return stmt.limit(limit).offset(offset)
 
     def _pg_search(self, query: TermQuery, where: sa.ColumnElement, limit: int,
