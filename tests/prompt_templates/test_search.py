@@ -57,13 +57,14 @@ def test_usage_and_rating_break_near_ties(db, library, make_template):
     assert results[0].search_score > results[1].search_score
 
 
-def test_broad_queries_score_a_bounded_set_of_newest_matches_and_count_them_all(db, make_template, monkeypatch):
+def test_broad_queries_score_and_count_a_bounded_set_of_newest_matches(db, make_template, monkeypatch):
     from promptcraft.prompt_templates.search import fulltext
 
     monkeypatch.setattr(fulltext, "RANK_DEPTH", 3)
+    monkeypatch.setattr(fulltext, "SQLITE_RANK_DEPTH", 3)
     ids = [make_template(None, title=f"Haiku number {n}", content="Write a haiku about the sea.") for n in range(5)]
     page = discovery.list_templates(None, q="haiku", page_size=2)
-    assert page.count == 5  # counting stays exact
+    assert (page.count, page.count_capped) == (3, True)  # counted as far as scored: "3+"
     assert {t.id for t in page.results} <= set(ids[-3:])  # only the three newest were scored
     pages = [discovery.list_templates(None, q="haiku", page=n, page_size=2).results for n in (1, 2, 3)]
     assert sorted(t.id for p in pages for t in p) == sorted(ids)  # deeper pages continue the same order
@@ -77,7 +78,7 @@ def test_very_broad_searches_stop_counting_and_say_so(db, client, make_template,
     from promptcraft.prompt_templates.search import fulltext
 
     monkeypatch.setattr(fulltext, "RANK_DEPTH", 3)
-    monkeypatch.setattr(fulltext, "COUNT_CAP", 3)
+    monkeypatch.setattr(fulltext, "SQLITE_RANK_DEPTH", 3)
     monkeypatch.setattr(fulltext, "READ_CAP", 4)
     monkeypatch.setattr(fulltext.FullTextRanker, "_expected_matches", lambda self, query, where: expected)
     for n in range(6):
@@ -99,7 +100,7 @@ def test_windows_that_fall_short_end_in_a_full_pass_with_the_same_answer(db, mak
     from promptcraft.prompt_templates.search import fulltext
 
     monkeypatch.setattr(fulltext, "RANK_DEPTH", 3)
-    monkeypatch.setattr(fulltext, "COUNT_CAP", 3)
+    monkeypatch.setattr(fulltext, "SQLITE_RANK_DEPTH", 3)
     monkeypatch.setattr(fulltext, "READ_CAP", 4)
     monkeypatch.setattr(fulltext.FullTextRanker, "_expected_matches", lambda self, query, where: 10**6)
     ids = [make_template(None, title=f"Haiku number {n}", content="Write a haiku about the sea.") for n in range(6)]

@@ -4,14 +4,14 @@ Relevance gets a modest boost from rating and usage: at most ×1.2 for heavy use
 perfect rating, so a popular template wins a close call but never buries a better match.
 
 Work per query is bounded: scoring (bm25, ts_rank) reads every scored match's positions, so a
-query scores at most RANK_DEPTH matches, the newest first, read from the index in id order
-without scoring the rest. A query matching fewer is ranked exactly (the bundled library has
-under 2,000 templates); a broader one lists its newest RANK_DEPTH matches by score, then the
-older ones by score (only a page that deep pays for scoring them).
+query scores at most RANK_DEPTH matches (SQLITE_RANK_DEPTH on SQLite), the newest first, read
+from the index in id order without scoring the rest. A query matching fewer is ranked exactly
+(the bundled library has under 2,000 templates); a broader one lists its newest matches by
+score, then the older ones by score (only a page that deep pays for scoring them).
 
-Counting is bounded too: both databases count to COUNT_CAP and report a broader query as "at
-least COUNT_CAP" (`count_capped`) — an exact count visits every match's row, which at 150,000
-templates costs a broad word more than ranking it; a page deeper than RANK_DEPTH, which pays
+Counting is bounded too: a query is counted as far as it is scored, and a broader one reported
+as "at least" that many (`count_capped`) — an exact count visits every match's row, which at
+150,000 templates costs a broad word more than ranking it; a page deeper than that, which pays
 for every match anyway, counts exactly. PostgreSQL's matches come from the GIN index alone (see
 `_from_the_index`) with the few columns ranking and filtering need, and `_pg_search` keeps its
 work bounded by READ_CAP and RANK_DEPTH rather than by how many templates match. It scores on
@@ -49,7 +49,9 @@ TITLE_HEADLINE_OPTIONS = f"StartSel={OPEN}, StopSel={CLOSE}, HighlightAll=true"
 # marked in full).
 SNIPPET_SOURCE_CHARS = 600
 RANK_DEPTH = 2000
-COUNT_CAP = RANK_DEPTH  # a broader query is counted as "at least COUNT_CAP"
+# SQLite's bm25 costs 2–5 µs a scored row, in the process serving the request (PostgreSQL's
+# ts_rank on the short rank_vector under one): half as many keep a broad query as quick.
+SQLITE_RANK_DEPTH = RANK_DEPTH // 2
 READ_CAP = 3 * RANK_DEPTH  # PostgreSQL: at most this many matches read in one pass when few are expected
 # What search may filter and boost on (the columns of ix_templates_ranking): PostgreSQL carries
 # these, and only these, from each match to the filters, the count and the score.
@@ -144,16 +146,16 @@ class FullTextRanker:
     def search(self, query: TermQuery, where: sa.ColumnElement, limit: int,
                offset: int = 0) -> tuple[list[tuple[int, float]], int, bool]:
         """One page of (id, score), best first; how many templates match; whether that count
-        is only a lower bound (counting a broad query stops at COUNT_CAP)."""
+        is only a lower bound (counting a broad query stops where scoring does)."""
         if self._dialect() != "sqlite":
             return self._pg_search(query, where, limit, offset)
         # SQLite ranks and counts in one statement.
         rows = db.session.execute(self._ranked(query, where, limit, offset, counted=True)).all()
-        shallow = offset + limit <= RANK_DEPTH
+        deep = offset + limit > SQLITE_RANK_DEPTH  # a page that deep counted every match
         if not rows:  # a page past the end: nothing to read the count from
-            return [], *(self._capped_count(query, where) if shallow else (self.count(query, where), False))
-        capped = shallow and rows[0].total > COUNT_CAP
-        return [(row.id, float(row.score)) for row in rows], COUNT_CAP if capped else rows[0].total, capped
+            return [], *((self.count(query, where), False) if deep else self._capped_count(query, where))
+        ranked, total = [(row.id, float(row.score)) for row in rows], rows[0].total
+        return (ranked, total, False) if deep else (ranked, min(total, SQLITE_RANK_DEPTH), total > SQLITE_RANK_DEPTH)
 
     def rank(self, query: TermQuery, where: sa.ColumnElement, limit: int, offset: int = 0) -> list[tuple[int, float]]:
         """The best matches, uncounted: "more like this" and other top-k lists. Their queries
@@ -161,28 +163,33 @@ class FullTextRanker:
         the planner's walk of the newest rows finds RANK_DEPTH matches sooner than any index."""
         return [(row.id, float(row.score)) for row in db.session.execute(self._ranked(query, where, limit, offset))]
 
+    def _depth(self) -> int:
+        """How many of a broad query's newest matches are scored."""
+        return SQLITE_RANK_DEPTH if self._dialect() == "sqlite" else RANK_DEPTH
+
     def _ranked(self, query: TermQuery, where: sa.ColumnElement, limit: int, offset: int, *,
                 counted: bool = False) -> sa.Select:
         """The statement behind `rank`: (id, score) of one page, best first. `counted` adds
-        `total`: how many match, read by the pass that finds the newest, which goes on to
-        COUNT_CAP + 1 (every match, for a page deeper than RANK_DEPTH)."""
+        `total`: how many match, read by the pass that finds the newest, which goes one further
+        (to every match, for a page deeper than the scoring depth)."""
         condition, relevance, source = self._match(query)
         score = (relevance * _boost(Template.usage_count, Template.rating_avg)).label("score")
         scored = sa.select(TEMPLATES.c.id, score).select_from(source).where(condition, where)
         # SQLite's FTS5 yields rowids in order itself, so a scan in that order stops at its limit.
-        newest = FTS.c.rowid.desc() if self._dialect() == "sqlite" else TEMPLATES.c.id.desc()
-        if offset + limit <= RANK_DEPTH and not counted:
-            ranked = scored.order_by(newest).limit(RANK_DEPTH).subquery()
+        recent = FTS.c.rowid if self._dialect() == "sqlite" else TEMPLATES.c.id
+        depth = self._depth()
+        if offset + limit <= depth and not counted:
+            ranked = scored.order_by(recent.desc()).limit(depth).subquery()
             stmt = sa.select(ranked.c.id, ranked.c.score).order_by(ranked.c.score.desc(), ranked.c.id)
-        elif offset + limit <= RANK_DEPTH:
-            read = scored.order_by(newest).limit(max(RANK_DEPTH, COUNT_CAP) + 1).subquery()
+        elif offset + limit <= depth:
+            read = scored.order_by(recent.desc()).limit(depth + 1).subquery()
             numbered = sa.select(read, sa.func.count().over().label("total"),
                                  sa.func.row_number().over(order_by=read.c.id.desc()).label("recency")).subquery()
             stmt = (sa.select(numbered.c.id, numbered.c.score, numbered.c.total)
-                    .where(numbered.c.recency <= RANK_DEPTH).order_by(numbered.c.score.desc(), numbered.c.id))
-        else:  # a deep page: the same order — the newest RANK_DEPTH by score, then the older ones by score
+                    .where(numbered.c.recency <= depth).order_by(numbered.c.score.desc(), numbered.c.id))
+        else:  # a deep page: the same order — the newest `depth` by score, then the older ones by score
             oldest_scored = db.session.scalar(sa.select(TEMPLATES.c.id).select_from(source).where(condition, where)
-                                              .order_by(newest).offset(RANK_DEPTH - 1).limit(1))
+                                              .order_by(recent.desc()).offset(depth - 1).limit(1))
             older = sa.case((TEMPLATES.c.id < oldest_scored, 1), else_=0) if oldest_scored else sa.literal(0)
             stmt = scored.order_by(older, sa.desc("score"), TEMPLATES.c.id)
             if counted:
@@ -199,7 +206,7 @@ class FullTextRanker:
         statement ranked the newest RANK_DEPTH of them. A broader one (expected or found so)
         has its newest RANK_DEPTH matches found in a window of recent ids sized by the density
         expected or seen; they are exactly the ones a full pass would score, which is what is
-        done when windows fall short. More than COUNT_CAP matches are counted as COUNT_CAP and
+        done when windows fall short. More than RANK_DEPTH matches are counted as RANK_DEPTH and
         capped. A page past RANK_DEPTH makes the full pass anyway and counts exactly.
         """
         with _from_the_index() as newest:
@@ -212,7 +219,7 @@ class FullTextRanker:
                 if head is None:  # a page past the end: nothing to read the count from
                     return [], *self._capped_count(query, where)
                 if head.total <= READ_CAP:
-                    return ranked, min(head.total, COUNT_CAP), head.total > COUNT_CAP
+                    return ranked, min(head.total, RANK_DEPTH), head.total > RANK_DEPTH
                 # The estimate fell short: more than READ_CAP match. The windows below find out how many.
                 expected = 2 * READ_CAP
             # A window of recent ids sized for twice RANK_DEPTH matches very likely holds RANK_DEPTH.
@@ -226,12 +233,12 @@ class FullTextRanker:
                 ranked, in_window = self._pg_rank(query, where, limit, offset, floor=newest - span)
                 found = in_window.total if in_window is not None else 0
                 if found >= RANK_DEPTH:
-                    return ranked, COUNT_CAP, True
+                    return ranked, RANK_DEPTH, True
                 expected = found * newest // span
             ranked, seen = self._pg_rank(query, where, limit, offset)
             if seen is None:
                 return [], *self._capped_count(query, where)
-            return ranked, min(seen.total, COUNT_CAP), seen.total > COUNT_CAP
+            return ranked, min(seen.total, RANK_DEPTH), seen.total > RANK_DEPTH
 
     def _expected_matches(self, query: TermQuery, where: sa.ColumnElement) -> int:
         """PostgreSQL: about how many templates match, from the index's statistics.
@@ -253,8 +260,9 @@ class FullTextRanker:
         return round(math.sqrt(together * max(together, rarest)))
 
     def _capped_count(self, query: TermQuery, where: sa.ColumnElement) -> tuple[int, bool]:
-        total = self.count(query, where, cap=COUNT_CAP + 1)
-        return min(total, COUNT_CAP), total > COUNT_CAP
+        cap = self._depth()
+        total = self.count(query, where, cap=cap + 1)
+        return min(total, cap), total > cap
 
     def _pg_rank(self, query: TermQuery, where: sa.ColumnElement, limit: int, offset: int, *,
                  floor: int | None = None, head: int | None = None) -> tuple[list[tuple[int, float]], sa.Row | None]:
@@ -309,7 +317,8 @@ class FullTextRanker:
             stmt = (sa.select(Template, sa.func.highlight(fts, 0, OPEN, CLOSE),
                               sa.func.snippet(fts, -1, OPEN, CLOSE, "…", 24))
                     .join(FTS, FTS.c.rowid == Template.id)
-                    .where(sa.text("templates_fts MATCH :match").bindparams(match=query.fts5()), Template.id.in_(ids)))
+                    # FTS5 looks each rowid up (one seek per id) instead of reading every match
+                    .where(sa.text("templates_fts MATCH :match").bindparams(match=query.fts5()), FTS.c.rowid.in_(ids)))
         else:
             tsquery = self._tsquery(query)
             body = sa.func.left(Template.description + " " + Template.content, SNIPPET_SOURCE_CHARS)
