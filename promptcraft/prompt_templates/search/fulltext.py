@@ -26,8 +26,9 @@ from contextlib import contextmanager
 
 import sqlalchemy as sa
 from markupsafe import Markup, escape
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.util import ClauseAdapter
-from sqlalchemy.sql.visitors import iterate
+from sqlalchemy.sql.visitors import InternalTraversal, iterate
 
 from promptcraft.extensions import db
 from promptcraft.prompt_templates.models import Template
@@ -65,6 +66,29 @@ def _boost(usage_count: sa.ColumnElement, rating_avg: sa.ColumnElement) -> sa.Co
     return (1.0 + 0.2 * usage / (usage + 25.0)) * (1.0 + 0.04 * rating_avg)
 
 
+class Explain(sa.sql.expression.Executable, sa.sql.expression.ClauseElement):
+    """PostgreSQL's plan of a statement as JSON; a construct (not a string) so that its SQL
+    is compiled once and cached like any other statement's."""
+
+    _traverse_internals = [("statement", InternalTraversal.dp_clauseelement)]
+    inherit_cache = True
+    _all_selected_columns = ()  # one column of JSON, read by position
+
+    def __init__(self, statement: sa.Executable) -> None:
+        self.statement = statement
+
+
+@compiles(Explain, "postgresql")
+def _explain(element: Explain, compiler, **kw) -> str:
+    return "EXPLAIN (FORMAT JSON) " + compiler.process(element.statement, **kw)
+
+
+def _run(stmt: sa.Executable, params: dict | None = None) -> sa.CursorResult:
+    """Run a statement of plain rows on the session's connection (its transaction): the ORM's
+    execution path, which these rows do not need, costs more than building the statement."""
+    return db.session.connection().execute(stmt, params)
+
+
 @contextmanager
 def _from_the_index() -> Iterator[int | None]:
     """PostgreSQL: find matches through the GIN index only, never by testing rows one by one.
@@ -89,12 +113,12 @@ def _from_the_index() -> Iterator[int | None]:
         return
     names = ", ".join(f"current_setting('{name}') AS {name}" for name in SEARCH_SETTINGS)
     changes = ", ".join(f"set_config('{name}', '{value}', true)" for name, value in SEARCH_SETTINGS.items())
-    saved = db.session.execute(sa.text(f"SELECT {names}, {changes}, (SELECT max(id) FROM templates) AS newest")).one()
+    saved = _run(sa.text(f"SELECT {names}, {changes}, (SELECT max(id) FROM templates) AS newest")).one()
     try:
         yield saved.newest or 0
     finally:
         restore = ", ".join(f"set_config('{name}', :{name}, true)" for name in SEARCH_SETTINGS)
-        db.session.execute(sa.text(f"SELECT {restore}"), {name: saved._mapping[name] for name in SEARCH_SETTINGS})
+        _run(sa.text(f"SELECT {restore}"), {name: saved._mapping[name] for name in SEARCH_SETTINGS})
 
 
 def mark(text: str | None) -> Markup:
@@ -150,7 +174,7 @@ class FullTextRanker:
         if self._dialect() != "sqlite":
             return self._pg_search(query, where, limit, offset)
         # SQLite ranks and counts in one statement.
-        rows = db.session.execute(self._ranked(query, where, limit, offset, counted=True)).all()
+        rows = _run(self._ranked(query, where, limit, offset, counted=True)).all()
         deep = offset + limit > SQLITE_RANK_DEPTH  # a page that deep counted every match
         if not rows:  # a page past the end: nothing to read the count from
             return [], *((self.count(query, where), False) if deep else self._capped_count(query, where))
@@ -161,7 +185,7 @@ class FullTextRanker:
         """The best matches, uncounted: "more like this" and other top-k lists. Their queries
         (a text's keywords, any of which may match) match most templates, so on PostgreSQL
         the planner's walk of the newest rows finds RANK_DEPTH matches sooner than any index."""
-        return [(row.id, float(row.score)) for row in db.session.execute(self._ranked(query, where, limit, offset))]
+        return [(row.id, float(row.score)) for row in _run(self._ranked(query, where, limit, offset))]
 
     def _depth(self) -> int:
         """How many of a broad query's newest matches are scored."""
@@ -188,8 +212,8 @@ class FullTextRanker:
             stmt = (sa.select(numbered.c.id, numbered.c.score, numbered.c.total)
                     .where(numbered.c.recency <= depth).order_by(numbered.c.score.desc(), numbered.c.id))
         else:  # a deep page: the same order — the newest `depth` by score, then the older ones by score
-            oldest_scored = db.session.scalar(sa.select(TEMPLATES.c.id).select_from(source).where(condition, where)
-                                              .order_by(recent.desc()).offset(depth - 1).limit(1))
+            oldest_scored = _run(sa.select(TEMPLATES.c.id).select_from(source).where(condition, where)
+                                 .order_by(recent.desc()).offset(depth - 1).limit(1)).scalar()
             older = sa.case((TEMPLATES.c.id < oldest_scored, 1), else_=0) if oldest_scored else sa.literal(0)
             stmt = scored.order_by(older, sa.desc("score"), TEMPLATES.c.id)
             if counted:
@@ -252,8 +276,7 @@ class FullTextRanker:
         terms = query.tsquery_terms() if query.mode == "all" else []
         stmt = sa.union_all(*(sa.select(TEMPLATES.c.id).where(SEARCH_VECTOR.op("@@")(
             sa.func.to_tsquery(ENGLISH, text)), where) for text in [query.tsquery(), *terms]))
-        compiled = stmt.compile(dialect=db.engine.dialect, compile_kwargs={"render_postcompile": True})
-        plan = db.session.connection().exec_driver_sql(f"EXPLAIN (FORMAT JSON) {compiled}", compiled.params).scalar()
+        plan = _run(Explain(stmt)).scalar()
         top = plan[0]["Plan"]
         rows = [branch["Plan Rows"] for branch in (top["Plans"] if top["Node Type"] == "Append" else [top])]
         together, rarest = rows[0], min(rows[1:], default=rows[0])
@@ -288,7 +311,7 @@ class FullTextRanker:
         stmt = (sa.select(candidates.c.id, score.label("score"), candidates.c.total)
                 .select_from(candidates.join(TEMPLATES, candidates.c.row_address == ROW_ADDRESS))
                 .order_by(candidates.c.older, sa.desc("score"), candidates.c.id).limit(limit).offset(offset))
-        result = db.session.execute(stmt).all()
+        result = _run(stmt).all()
         return [(row.id, float(row.score)) for row in result], (result[0] if result else None)
 
     def matches(self, query: TermQuery, where: sa.ColumnElement) -> sa.Select:
@@ -302,7 +325,7 @@ class FullTextRanker:
     def count(self, query: TermQuery, where: sa.ColumnElement, cap: int | None = None) -> int:
         """How many templates match (at most `cap`: counting stops there)."""
         with _from_the_index():
-            return db.session.scalar(self._counted(query, where, cap)) or 0
+            return _run(self._counted(query, where, cap)).scalar() or 0
 
     def _counted(self, query: TermQuery, where: sa.ColumnElement, cap: int | None = None) -> sa.Select:
         return sa.select(sa.func.count()).select_from(self.matches(query, where).limit(cap).subquery())
