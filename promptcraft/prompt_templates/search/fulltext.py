@@ -6,8 +6,8 @@ perfect rating, so a popular template wins a close call but never buries a bette
 Work per query is bounded: scoring (bm25, ts_rank) reads every scored match's positions, so a
 query scores at most RANK_DEPTH matches (SQLITE_RANK_DEPTH on SQLite), the newest first, read
 from the index in id order without scoring the rest. A query matching fewer is ranked exactly
-(the bundled library has under 2,000 templates); a broader one lists its newest matches by
-score, then the older ones by score (only a page that deep pays for scoring them).
+(nearly any query of the bundled library's 1,663 templates); a broader one lists its newest
+matches by score, then the older ones by score (only a page that deep pays for scoring them).
 
 Counting is bounded too: a query is counted as far as it is scored, and a broader one reported
 as "at least" that many (`count_capped`) — an exact count visits every match's row, which at
@@ -51,7 +51,7 @@ TITLE_HEADLINE_OPTIONS = f"StartSel={OPEN}, StopSel={CLOSE}, HighlightAll=true"
 SNIPPET_SOURCE_CHARS = 600
 RANK_DEPTH = 2000
 # SQLite's bm25 costs 2–5 µs a scored row, in the process serving the request (PostgreSQL's
-# ts_rank on the short rank_vector under one): half as many keep a broad query as quick.
+# ts_rank on the short rank_vector under 1 µs, in the database server): SQLite scores half as many.
 SQLITE_RANK_DEPTH = RANK_DEPTH // 2
 READ_CAP = 3 * RANK_DEPTH  # PostgreSQL: at most this many matches read in one pass when few are expected
 # What search may filter and boost on (the columns of ix_templates_ranking): PostgreSQL carries
@@ -175,11 +175,12 @@ class FullTextRanker:
             return self._pg_search(query, where, limit, offset)
         # SQLite ranks and counts in one statement.
         rows = _run(self._ranked(query, where, limit, offset, counted=True)).all()
-        deep = offset + limit > SQLITE_RANK_DEPTH  # a page that deep counted every match
+        depth = self._depth()
+        deep = offset + limit > depth  # a page that deep counted every match
         if not rows:  # a page past the end: nothing to read the count from
             return [], *((self.count(query, where), False) if deep else self._capped_count(query, where))
         ranked, total = [(row.id, float(row.score)) for row in rows], rows[0].total
-        return (ranked, total, False) if deep else (ranked, min(total, SQLITE_RANK_DEPTH), total > SQLITE_RANK_DEPTH)
+        return (ranked, total, False) if deep else (ranked, min(total, depth), total > depth)
 
     def rank(self, query: TermQuery, where: sa.ColumnElement, limit: int, offset: int = 0) -> list[tuple[int, float]]:
         """The best matches, uncounted: "more like this" and other top-k lists. Their queries
