@@ -189,3 +189,21 @@ def test_parse_keeps_only_words():
     assert query.tsquery() == "find & python & code & (review | revi:*)"
     assert parse("cover lett").tsquery() == "cover & lett:*"  # a short word is only a prefix
     assert parse("   ") is None and parse("!!!") is None
+
+
+def test_reused_search_statements_never_mix_queries_users_filters_or_pages(db, make_template, make_user):
+    ada, bob = make_user(username="ada", email="ada@example.test"), make_user(username="bob", email="bob@example.test")
+    mine = make_template(ada, title="Private haiku drafts", content="Draft a haiku.", is_public=False)
+    public = [make_template(None, title=f"Haiku number {n}", content="Write a haiku about the sea.",
+                            category="writing" if n % 2 else "communication") for n in range(5)]
+    make_template(None, title="Sonnet guide", content="Write a sonnet.")
+    as_user = {name: db.session.get(User, u.id) for name, u in (("ada", ada), ("bob", bob))}
+    for _ in range(2):  # the second round runs on the statements the first one built
+        assert mine in {t.id for t in discovery.list_templates(as_user["ada"], q="haiku").results}
+        assert mine not in {t.id for t in discovery.list_templates(as_user["bob"], q="haiku").results}
+        assert titles(discovery.list_templates(None, q="sonnet")) == ["Sonnet guide"]
+        writing = discovery.list_templates(None, q="haiku", filters=discovery.Filters(category="writing"))
+        assert {t.id for t in writing.results} == set(public[1::2])
+        pages = [discovery.list_templates(None, q="haiku", page=n, page_size=2) for n in (1, 2, 3)]
+        assert sorted(t.id for p in pages for t in p.results) == sorted(public)
+        assert [p.count for p in pages] == [5, 5, 5]

@@ -21,8 +21,9 @@ on the full `search_vector`, which is mostly compressed or out of line and slow 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import cache
 
 import sqlalchemy as sa
 from markupsafe import Markup, escape
@@ -132,13 +133,17 @@ class FullTextRanker:
     def _dialect(self) -> str:
         return db.engine.dialect.name
 
+    def _terms(self, query: TermQuery) -> str:
+        """The query in this database's syntax: the value of every statement's `terms` parameter."""
+        return query.fts5() if self._dialect() == "sqlite" else query.tsquery()
+
     def _tsquery(self, query: TermQuery) -> sa.ColumnElement:
-        return sa.func.to_tsquery(ENGLISH, query.tsquery())
+        return sa.func.to_tsquery(ENGLISH, sa.bindparam("terms", query.tsquery()))
 
     def _match(self, query: TermQuery) -> tuple[sa.ColumnElement, sa.ColumnElement, sa.FromClause]:
         """(match condition, raw relevance, FROM clause) for this database."""
         if self._dialect() == "sqlite":
-            condition = sa.text("templates_fts MATCH :match").bindparams(match=query.fts5())
+            condition = sa.text("templates_fts MATCH :terms").bindparams(sa.bindparam("terms", query.fts5()))
             # bm25 is smaller for better matches; weights follow the column order of the index.
             relevance = -sa.literal_column("bm25(templates_fts, 10.0, 6.0, 3.0, 1.0)")
             return condition, relevance, FTS.join(TEMPLATES, TEMPLATES.c.id == FTS.c.rowid)
@@ -174,7 +179,7 @@ class FullTextRanker:
         if self._dialect() != "sqlite":
             return self._pg_search(query, where, limit, offset)
         # SQLite ranks and counts in one statement.
-        rows = _run(self._ranked(query, where, limit, offset, counted=True)).all()
+        rows = _run(*self._ranked(query, where, limit, offset, counted=True)).all()
         depth = self._depth()
         deep = offset + limit > depth  # a page that deep counted every match
         if not rows:  # a page past the end: nothing to read the count from
@@ -186,40 +191,61 @@ class FullTextRanker:
         """The best matches, uncounted: "more like this" and other top-k lists. Their queries
         (a text's keywords, any of which may match) match most templates, so on PostgreSQL
         the planner's walk of the newest rows finds RANK_DEPTH matches sooner than any index."""
-        return [(row.id, float(row.score)) for row in _run(self._ranked(query, where, limit, offset))]
+        return [(row.id, float(row.score)) for row in _run(*self._ranked(query, where, limit, offset))]
 
     def _depth(self) -> int:
         """How many of a broad query's newest matches are scored."""
         return SQLITE_RANK_DEPTH if self._dialect() == "sqlite" else RANK_DEPTH
 
     def _ranked(self, query: TermQuery, where: sa.ColumnElement, limit: int, offset: int, *,
-                counted: bool = False) -> sa.Select:
-        """The statement behind `rank`: (id, score) of one page, best first. `counted` adds
-        `total`: how many match, read by the pass that finds the newest, which goes one further
-        (to every match, for a page deeper than the scoring depth)."""
-        condition, relevance, source = self._match(query)
-        score = (relevance * _boost(Template.usage_count, Template.rating_avg)).label("score")
-        scored = sa.select(TEMPLATES.c.id, score).select_from(source).where(condition, where)
-        # SQLite's FTS5 yields rowids in order itself, so a scan in that order stops at its limit.
-        recent = FTS.c.rowid if self._dialect() == "sqlite" else TEMPLATES.c.id
+                counted: bool = False) -> tuple[sa.Select, dict]:
+        """The statement behind `rank` and its parameters: (id, score) of one page, best first.
+        `counted` adds `total`: how many match, read by the pass that finds the newest, which goes
+        one further (to every match, for a page deeper than the scoring depth).
+
+        A page within the scoring depth reuses the statement built for the same filters: the
+        query and the page are parameters, and building and keying a statement this size costs
+        more than running it on a narrow query."""
         depth = self._depth()
-        if offset + limit <= depth and not counted:
-            ranked = scored.order_by(recent.desc()).limit(depth).subquery()
-            stmt = sa.select(ranked.c.id, ranked.c.score).order_by(ranked.c.score.desc(), ranked.c.id)
-        elif offset + limit <= depth:
-            read = scored.order_by(recent.desc()).limit(depth + 1).subquery()
+        page = {"terms": self._terms(query), "page_limit": limit, "page_offset": offset}
+        if offset + limit <= depth:
+            return _reused(("ranked", self._dialect(), depth, counted), where,
+                           lambda: self._ranked_within(query, where, depth, counted)), page
+        condition, relevance, source = self._match(query)
+        scored = sa.select(TEMPLATES.c.id, self._score(relevance)).select_from(source).where(condition, where)
+        # A deep page: the same order — the newest `depth` by score, then the older ones by score.
+        oldest_scored = _run(sa.select(TEMPLATES.c.id).select_from(source).where(condition, where)
+                             .order_by(self._recent().desc()).offset(depth - 1).limit(1)).scalar()
+        older = sa.case((TEMPLATES.c.id < oldest_scored, 1), else_=0) if oldest_scored else sa.literal(0)
+        stmt = scored.order_by(older, sa.desc("score"), TEMPLATES.c.id)
+        if counted:
+            stmt = stmt.add_columns(self._counted(query, where).scalar_subquery().label("total"))
+        return stmt.limit(limit).offset(offset), {}
+
+    def _ranked_within(self, query: TermQuery, where: sa.ColumnElement, depth: int, counted: bool) -> sa.Select:
+        """A page within the scoring depth, its size and place left as parameters."""
+        condition, relevance, source = self._match(query)
+        scored = sa.select(TEMPLATES.c.id, self._score(relevance)).select_from(source).where(condition, where)
+        newest = scored.order_by(self._recent().desc())
+        if counted:
+            read = newest.limit(depth + 1).subquery()
             numbered = sa.select(read, sa.func.count().over().label("total"),
                                  sa.func.row_number().over(order_by=read.c.id.desc()).label("recency")).subquery()
             stmt = (sa.select(numbered.c.id, numbered.c.score, numbered.c.total)
                     .where(numbered.c.recency <= depth).order_by(numbered.c.score.desc(), numbered.c.id))
-        else:  # a deep page: the same order — the newest `depth` by score, then the older ones by score
-            oldest_scored = _run(sa.select(TEMPLATES.c.id).select_from(source).where(condition, where)
-                                 .order_by(recent.desc()).offset(depth - 1).limit(1)).scalar()
-            older = sa.case((TEMPLATES.c.id < oldest_scored, 1), else_=0) if oldest_scored else sa.literal(0)
-            stmt = scored.order_by(older, sa.desc("score"), TEMPLATES.c.id)
-            if counted:
-                stmt = stmt.add_columns(self._counted(query, where).scalar_subquery().label("total"))
-        return stmt.limit(limit).offset(offset)
+        else:
+            ranked = newest.limit(depth).subquery()
+            stmt = sa.select(ranked.c.id, ranked.c.score).order_by(ranked.c.score.desc(), ranked.c.id)
+        return stmt.limit(sa.bindparam("page_limit", type_=sa.Integer)).offset(
+            sa.bindparam("page_offset", type_=sa.Integer))
+
+    def _score(self, relevance: sa.ColumnElement) -> sa.ColumnElement:
+        return (relevance * _boost(TEMPLATES.c.usage_count, TEMPLATES.c.rating_avg)).label("score")
+
+    def _recent(self) -> sa.ColumnElement:
+        """The id in index order: SQLite's FTS5 yields rowids in order itself, so a scan in that
+        order stops at its limit."""
+        return FTS.c.rowid if self._dialect() == "sqlite" else TEMPLATES.c.id
 
     def _pg_search(self, query: TermQuery, where: sa.ColumnElement, limit: int,
                    offset: int) -> tuple[list[tuple[int, float]], int, bool]:
@@ -336,20 +362,48 @@ class FullTextRanker:
         words marked — read together in one statement."""
         if not ids:
             return {}
-        if self._dialect() == "sqlite":
-            fts = sa.literal_column("templates_fts")
-            stmt = (sa.select(Template, sa.func.highlight(fts, 0, OPEN, CLOSE),
-                              sa.func.snippet(fts, -1, OPEN, CLOSE, "…", 24))
-                    .join(FTS, FTS.c.rowid == Template.id)
-                    # FTS5 looks each rowid up (one seek per id) instead of reading every match
-                    .where(sa.text("templates_fts MATCH :match").bindparams(match=query.fts5()), FTS.c.rowid.in_(ids)))
-        else:
-            tsquery = self._tsquery(query)
-            body = sa.func.left(Template.description + " " + Template.content, SNIPPET_SOURCE_CHARS)
-            stmt = sa.select(
-                Template,
-                sa.func.ts_headline(ENGLISH, Template.title, tsquery, TITLE_HEADLINE_OPTIONS),
-                sa.func.ts_headline(ENGLISH, body, tsquery, HEADLINE_OPTIONS),
-            ).where(Template.id.in_(ids))
-        rows = db.session.execute(stmt).unique()
+        stmt = _highlight_statement(self._dialect())
+        rows = db.session.execute(stmt, {"terms": self._terms(query), "ids": ids}).unique()
         return {template.id: (template, mark(title), mark(snippet)) for template, title, snippet in rows}
+
+
+@cache
+def _highlight_statement(dialect: str) -> sa.Select:
+    """The templates with ids `ids`, their title and best passage marked where `terms` match."""
+    ids = sa.bindparam("ids", expanding=True)
+    if dialect == "sqlite":
+        fts = sa.literal_column("templates_fts")
+        return (sa.select(Template, sa.func.highlight(fts, 0, OPEN, CLOSE),
+                          sa.func.snippet(fts, -1, OPEN, CLOSE, "…", 24))
+                .join(FTS, FTS.c.rowid == Template.id)
+                # FTS5 looks each rowid up (one seek per id) instead of reading every match
+                .where(sa.text("templates_fts MATCH :terms"), FTS.c.rowid.in_(ids)))
+    tsquery = sa.func.to_tsquery(ENGLISH, sa.bindparam("terms", type_=sa.String))
+    body = sa.func.left(Template.description + " " + Template.content, SNIPPET_SOURCE_CHARS)
+    return sa.select(
+        Template,
+        sa.func.ts_headline(ENGLISH, Template.title, tsquery, TITLE_HEADLINE_OPTIONS),
+        sa.func.ts_headline(ENGLISH, body, tsquery, HEADLINE_OPTIONS),
+    ).where(Template.id.in_(ids))
+
+
+REUSED_LIMIT = 512  # statements kept for reuse: one per (kind, filters) seen, dropped all at once when full
+_REUSABLE: dict[tuple, sa.Executable] = {}
+
+
+def _reused(kind: tuple, where: sa.ColumnElement, build: Callable[[], sa.Executable]) -> sa.Executable:
+    """The statement `build` makes for `kind` and these filters, built once.
+
+    Filters are told apart by their structure and their values (the same filters for another
+    user are another statement); everything else that varies is a parameter of the statement."""
+    key = where._generate_cache_key()
+    if key is None:  # not cacheable: built every time
+        return build()
+    values = tuple(tuple(v) if isinstance(v := b.effective_value, list) else v for b in key.bindparams)
+    index = (kind, key.key, values)
+    statement = _REUSABLE.get(index)
+    if statement is None:
+        if len(_REUSABLE) >= REUSED_LIMIT:
+            _REUSABLE.clear()
+        statement = _REUSABLE[index] = build()
+    return statement
