@@ -151,9 +151,9 @@ class FullTextRanker:
         return SEARCH_VECTOR.op("@@")(tsquery), sa.func.ts_rank(RANK_VECTOR, tsquery, 1), TEMPLATES
 
     def _pg_matches(self, query: TermQuery, where: sa.ColumnElement,
-                    floor: int | None = None) -> tuple[sa.Select, sa.CTE]:
-        """PostgreSQL: the matching rows (from id `floor` up) that pass `where`, and the CTE
-        they are read from.
+                    floored: bool = False) -> tuple[sa.Select, sa.CTE]:
+        """PostgreSQL: the matching rows (`floored`: from the id in parameter `floor` up) that
+        pass `where`, and the CTE they are read from.
 
         The CTE is materialized, so the planner cannot fold `where` into the index scan and
         test rows one by one; `where` is rewritten onto the CTE's columns. A floor on the id
@@ -161,8 +161,8 @@ class FullTextRanker:
         """
         columns = [TEMPLATES.c[name] for name in RANKING_COLUMNS]
         condition = SEARCH_VECTOR.op("@@")(self._tsquery(query))
-        if floor is not None:
-            condition = sa.and_(condition, TEMPLATES.c.id >= floor)
+        if floored:
+            condition = sa.and_(condition, TEMPLATES.c.id >= sa.bindparam("floor", type_=sa.Integer))
         # Each match carries its row's address, not its vector: the few that get scored fetch
         # theirs by address (a TID scan), and the rest never copy theirs around.
         matches = (sa.select(*columns, ROW_ADDRESS.label("row_address")).where(condition)
@@ -319,12 +319,23 @@ class FullTextRanker:
         """The same order as on SQLite, in one statement, over the matches from id `floor` up
         or the first `head` of them; it also tells how many it ranked (`total`). When the head
         turns out not to be every match, nothing is scored (the caller ranks elsewhere)."""
-        rows, matches = self._pg_matches(query, where, floor)
-        if head is not None:
+        deep = offset + limit > RANK_DEPTH
+        shape = ("pg_rank", RANK_DEPTH, deep, floor is not None, head is not None)
+        stmt = _reused(shape, where, lambda: self._pg_ranked(query, where, deep, floor is not None, head is not None))
+        result = _run(stmt, {"terms": query.tsquery(), "floor": floor, "head": head,
+                             "page_limit": limit, "page_offset": offset}).all()
+        return [(row.id, float(row.score)) for row in result], (result[0] if result else None)
+
+    def _pg_ranked(self, query: TermQuery, where: sa.ColumnElement, deep: bool, floored: bool,
+                   headed: bool) -> sa.Select:
+        """The statement behind `_pg_rank`; the query, floor, head and page are parameters."""
+        rows, matches = self._pg_matches(query, where, floored)
+        head = sa.bindparam("head", type_=sa.Integer)
+        if headed:
             head_rows = rows.limit(head).subquery()
             rows, matches = sa.select(head_rows), head_rows
         rows = rows.add_columns(sa.func.count().over().label("total"))
-        if offset + limit <= RANK_DEPTH:
+        if not deep:
             rows = rows.add_columns(sa.literal(0).label("older")).order_by(matches.c.id.desc()).limit(RANK_DEPTH)
         else:  # a deep page: every match is scored, the older ones after the newest RANK_DEPTH
             recency = sa.func.row_number().over(order_by=matches.c.id.desc())
@@ -333,13 +344,13 @@ class FullTextRanker:
         # Scored outside the LIMIT above, so only the candidates' vectors are read.
         score = (sa.func.ts_rank(RANK_VECTOR, self._tsquery(query), 1)
                  * _boost(candidates.c.usage_count, candidates.c.rating_avg))
-        if head is not None:
+        if headed:
             score = sa.case((candidates.c.total < head, score), else_=0.0)
-        stmt = (sa.select(candidates.c.id, score.label("score"), candidates.c.total)
+        return (sa.select(candidates.c.id, score.label("score"), candidates.c.total)
                 .select_from(candidates.join(TEMPLATES, candidates.c.row_address == ROW_ADDRESS))
-                .order_by(candidates.c.older, sa.desc("score"), candidates.c.id).limit(limit).offset(offset))
-        result = _run(stmt).all()
-        return [(row.id, float(row.score)) for row in result], (result[0] if result else None)
+                .order_by(candidates.c.older, sa.desc("score"), candidates.c.id)
+                .limit(sa.bindparam("page_limit", type_=sa.Integer))
+                .offset(sa.bindparam("page_offset", type_=sa.Integer)))
 
     def matches(self, query: TermQuery, where: sa.ColumnElement) -> sa.Select:
         """The ids of every matching template, as a subquery."""
