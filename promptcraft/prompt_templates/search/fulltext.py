@@ -398,7 +398,7 @@ def _highlight_statement(dialect: str) -> sa.Select:
     ).where(Template.id.in_(ids))
 
 
-REUSED_LIMIT = 512  # statements kept for reuse: one per (kind, filters) seen, dropped all at once when full
+REUSED_LIMIT = 256  # statements kept for reuse: one per (kind, filters) seen, dropped all at once when full
 _REUSABLE: dict[tuple, sa.Executable] = {}
 
 
