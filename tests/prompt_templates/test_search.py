@@ -128,6 +128,14 @@ def test_snippets_mark_matches_and_escape_user_text(db, make_template):
     assert "<script>" not in str(hit.search_title)
 
 
+def test_a_snippet_shows_a_match_deep_in_a_long_template_from_a_whole_word(db, make_template):
+    lead, match = "Describe the context in plain words first. ", "Then list every Stakeholder by role."
+    make_template(None, title="Long brief", description="A brief.", content=lead * 40 + match)
+    snippet = str(discovery.list_templates(None, q="stakeholders").results[0].search_snippet)
+    assert "<mark>Stakeholder</mark>" in snippet  # ~1,700 characters in
+    assert snippet.split()[0].strip("…") in (lead + match).split()  # never the tail of a cut word
+
+
 @pytest.mark.parametrize("text", [
     'AND OR NOT', '"unbalanced', "((( ))", "NEAR(a b, 2)", "title:foo", "a* -b +c", "'; DROP TABLE templates; --",
     "\x00\x01", "emoji 🙂 prompts", "x" * 5000, "word " * 1200, "^*:&|!<>", "日本語",

@@ -27,13 +27,14 @@ from functools import cache
 
 import sqlalchemy as sa
 from markupsafe import Markup, escape
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.util import ClauseAdapter
 from sqlalchemy.sql.visitors import InternalTraversal, iterate
 
 from promptcraft.extensions import db
 from promptcraft.prompt_templates.models import Template
-from promptcraft.prompt_templates.search.query import TermQuery
+from promptcraft.prompt_templates.search.query import TermQuery, typing_prefix
 
 OPEN, CLOSE = "\x02", "\x03"  # markers that user text cannot contain once escaped
 TEMPLATES = Template.__table__
@@ -45,11 +46,13 @@ ENGLISH = sa.literal_column("'english'::regconfig")
 HEADLINE_OPTIONS = f"StartSel={OPEN}, StopSel={CLOSE}, MaxWords=28, MinWords=12, MaxFragments=1"
 TITLE_HEADLINE_OPTIONS = f"StartSel={OPEN}, StopSel={CLOSE}, HighlightAll=true"
 # ts_headline parses the whole text it is given (~0.1 ms per 1,000 characters, for each of a
-# page's results): the snippet comes from the first 600 characters of description and content —
-# what the template is and its opening instruction, where the matched words of a well-ranked
-# result usually are; a match only further in gets those opening words (the title is always
-# marked in full).
-SNIPPET_SOURCE_CHARS = 600
+# page's results): the snippet comes from SNIPPET_SOURCE_CHARS of description and content,
+# starting SNIPPET_LEAD_CHARS before the first place a query word appears as typed (found by a
+# plain substring search, far cheaper than parsing), or from the opening when none does (a
+# word matched only through its stem, or only in the title or tags). The title is always
+# marked in full.
+SNIPPET_SOURCE_CHARS = 320
+SNIPPET_LEAD_CHARS = 80
 RANK_DEPTH = 2000
 # SQLite's bm25 costs 2–5 µs a scored row, in the process serving the request (PostgreSQL's
 # ts_rank on the short rank_vector under 1 µs, in the database server): SQLite scores half as many.
@@ -373,8 +376,11 @@ class FullTextRanker:
         words marked — read together in one statement."""
         if not ids:
             return {}
-        stmt = _highlight_statement(self._dialect())
-        rows = db.session.execute(stmt, {"terms": self._terms(query), "ids": ids}).unique()
+        dialect = self._dialect()
+        params = {"terms": self._terms(query), "ids": ids}
+        if dialect == "postgresql":
+            params["needles"] = _needles(query)
+        rows = db.session.execute(_highlight_statement(dialect), params).unique()
         return {template.id: (template, mark(title), mark(snippet)) for template, title, snippet in rows}
 
 
@@ -390,12 +396,26 @@ def _highlight_statement(dialect: str) -> sa.Select:
                 # FTS5 looks each rowid up (one seek per id) instead of reading every match
                 .where(sa.text("templates_fts MATCH :terms"), FTS.c.rowid.in_(ids)))
     tsquery = sa.func.to_tsquery(ENGLISH, sa.bindparam("terms", type_=sa.String))
-    body = sa.func.left(Template.description + " " + Template.content, SNIPPET_SOURCE_CHARS)
+    # A space first: a window that starts inside a word drops that word's tail (`^\S*\s+`),
+    # and one from the very start drops only that space.
+    text = " " + Template.description + " " + Template.content
+    needle = sa.func.unnest(sa.bindparam("needles", type_=ARRAY(sa.String))).table_valued("needle").render_derived()
+    position = sa.func.strpos(text, needle.c.needle)
+    first = sa.select(sa.func.min(position)).select_from(needle).where(position > 0).scalar_subquery()
+    start = sa.func.greatest(sa.func.coalesce(first, 1) - SNIPPET_LEAD_CHARS, 1)
+    body = sa.func.regexp_replace(sa.func.substr(text, start, SNIPPET_SOURCE_CHARS), r"^\S*\s+", "")
     return sa.select(
         Template,
         sa.func.ts_headline(ENGLISH, Template.title, tsquery, TITLE_HEADLINE_OPTIONS),
         sa.func.ts_headline(ENGLISH, body, tsquery, HEADLINE_OPTIONS),
     ).where(Template.id.in_(ids))
+
+
+def _needles(query: TermQuery) -> list[str]:
+    """What to look for in a template's text to place its snippet: each query word as typed, cut
+    to the part its inflections share ("marketing" → "market"), lower, capitalised and upper."""
+    stems = [typing_prefix(term) for term in query.terms]
+    return list(dict.fromkeys(form for stem in stems for form in (stem, stem.capitalize(), stem.upper())))
 
 
 REUSED_LIMIT = 256  # statements kept for reuse: one per (kind, filters) seen, dropped all at once when full
