@@ -36,6 +36,11 @@ class Template(db.Model):
         # Covers everything search filters and boosts on, so ranking never reads the wide rows.
         sa.Index("ix_templates_ranking", "id", "is_public", "owner_id", "category_id", "is_featured",
                  "usage_count", "rating_avg"),
+        # The list's sort orders (discovery.ORDERINGS, read either way): a page of a large
+        # category is the first rows of the index that pass the filters, not a sort of them all.
+        sa.Index("ix_templates_usage_order", "usage_count", "rating_avg", "id"),
+        sa.Index("ix_templates_rating_order", "rating_avg", "rating_count", "id"),
+        sa.Index("ix_templates_title_order", "title", "id"),
     )
 
     # An integer key: SQLite's full-text index is keyed by it (FTS5 content_rowid).
