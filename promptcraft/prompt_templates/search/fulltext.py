@@ -61,8 +61,7 @@ READ_CAP = 3 * RANK_DEPTH  # PostgreSQL: at most this many matches read in one p
 # What search may filter and boost on (the columns of ix_templates_ranking): PostgreSQL carries
 # these, and only these, from each match to the filters, the count and the score.
 RANKING_COLUMNS = ("id", "is_public", "owner_id", "category_id", "is_featured", "usage_count", "rating_avg")
-SEARCH_SETTINGS = {"enable_seqscan": "off", "enable_indexscan": "off", "plan_cache_mode": "force_custom_plan",
-                   "max_parallel_workers_per_gather": "0"}
+SEARCH_SETTINGS = {"enable_seqscan": "off", "enable_indexscan": "off", "max_parallel_workers_per_gather": "0"}
 
 
 def _boost(usage_count: sa.ColumnElement, rating_avg: sa.ColumnElement) -> sa.ColumnElement:
@@ -102,10 +101,9 @@ def _from_the_index() -> Iterator[int | None]:
     150,000 templates), for a bounded ranking it walks the primary key backwards testing rows,
     and with a filter it may test every row another index yields. A bitmap of the GIN index's
     matches reads only matching rows, and never their vectors (the index answers plain and
-    prefix terms exactly). Every statement is planned for its own words: psycopg prepares a
-    statement run five times, and a generic plan cannot tell "marketing" from a rare word.
-    Nor is any run in parallel: workers cost more to start than these statements take, and
-    a parallel plan's row estimates are per worker.
+    prefix terms exactly). (Every statement is planned for its own words anyway: see
+    `database.engine_options`.) Nor is any run in parallel: workers cost more to start than
+    these statements take, and a parallel plan's row estimates are per worker.
     The settings are local to the transaction and put back afterwards.
 
     Yields the highest template id, read by the primary key in the same round trip: a
