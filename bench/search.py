@@ -5,7 +5,8 @@ For each library size it prints p50/p95 (ms) of
   - filtered list : category + tag filters with a sort, no text
   - similar       : "more like this" for a template
 each at the service level and through the Flask test client (the JSON API), beside the
-baseline of a plain LIKE scan over the same rows (every word must appear, most used first).
+baseline of a plain LIKE scan over the same rows (every word must appear, most used first;
+a page and its count).
 Figures are written to bench/results/search.json.
 
 Usage:  .venv/bin/python bench/search.py [--sizes 15000,60000,150000] [--backends sqlite,postgresql]
@@ -127,14 +128,19 @@ def load(app, target: int, rows: list[dict], state: dict) -> None:
             db.session.commit()
 
 
-def like_scan(query: str) -> list[int]:
-    """The baseline: every word somewhere in title, description or content; most used first."""
+def like_scan(query: str) -> tuple[int, list[int]]:
+    """The baseline: the answer a LIKE filter gives to the same request — every word somewhere in
+    title, description or content, most used first — a page and how many match, as a paginated
+    list answers (the Django version's page-number pagination counted every match). Without
+    the count, an index in the list's order lets a common word's page stop after 20 rows, and
+    the baseline would no longer be a scan of the rows."""
     stmt = sa.select(Template.id).where(Template.is_public.is_(True))
     for word in query.split():
         pattern = f"%{word}%"
         stmt = stmt.where(sa.or_(Template.title.ilike(pattern), Template.description.ilike(pattern),
                                  Template.content.ilike(pattern)))
-    return list(db.session.scalars(stmt.order_by(Template.usage_count.desc()).limit(20)))
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
+    return total, list(db.session.scalars(stmt.order_by(Template.usage_count.desc()).limit(20)))
 
 
 def timed(fn) -> float:
