@@ -6,7 +6,7 @@ import pytest
 from promptcraft.auth.models import User
 from promptcraft.prompt_templates import discovery
 from promptcraft.prompt_templates import service as templates
-from promptcraft.prompt_templates.search import parse
+from promptcraft.prompt_templates.search import fulltext, parse
 
 
 def titles(page):
@@ -134,6 +134,16 @@ def test_a_snippet_shows_a_match_deep_in_a_long_template_from_a_whole_word(db, m
     snippet = str(discovery.list_templates(None, q="stakeholders").results[0].search_snippet)
     assert "<mark>Stakeholder</mark>" in snippet  # ~1,700 characters in
     assert snippet.split()[0].strip("…") in (lead + match).split()  # never the tail of a cut word
+
+
+def test_a_snippet_window_starts_near_the_first_match_on_a_whole_word():
+    needles = ["stake", "Stake", "STAKE"]
+    content = "Describe the context in plain words first. " * 300 + "Then list every Stakeholder by role."
+    window = fulltext.snippet_window("A brief.", content, needles)
+    assert "Stakeholder" in window and len(window) <= fulltext.SNIPPET_SOURCE_CHARS
+    assert window.split()[0] in content.split()  # never the tail of a cut word
+    assert fulltext.snippet_window("A brief.", content, ["absent"]).startswith("A brief. Describe")
+    assert fulltext.snippet_window(None, None, needles) == ""
 
 
 @pytest.mark.parametrize("text", [
