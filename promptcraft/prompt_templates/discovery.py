@@ -6,7 +6,7 @@ index with the template's or the text's own words as the query, so they need no 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import sqlalchemy as sa
@@ -112,14 +112,22 @@ def featured_query(user: User | None) -> sa.Select:
 
 
 def similar(template_id: int, user: User | None, limit: int = 8) -> list[Template]:
-    """Templates most like this one: its title, tags and description (then its content) as the query."""
+    """Templates most like this one: its title, tags and description (then its content) as the query.
+
+    Those sharing at least two of its most telling words come first; only when there are too
+    few does any shared word do. (Any word alone matches most of a large library, and a broad
+    query is scored on its newest matches only: the closest templates would seldom be among them.)
+    """
     template = get_template(template_id, user)
     text = " ".join([template.title] * 3 + template.tags * 2 + [template.description, template.content[:1500]])
     query = keywords(text, limit=10)
     if query is None:
         return []
-    filters = Filters(exclude=[template.id])
-    return top(query, filters, user, limit)
+    close = top(replace(query, mode="two"), Filters(exclude=[template.id]), user, limit)
+    if len(close) < limit:
+        seen = [template.id, *(t.id for t in close)]
+        close += top(query, Filters(exclude=seen), user, limit - len(close))
+    return close
 
 
 def categories(user: User | None) -> list[dict[str, Any]]:

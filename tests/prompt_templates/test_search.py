@@ -193,6 +193,23 @@ def test_similar_uses_the_templates_own_words(db, library, make_template):
     assert similar[0].title == "SQL query explainer"
 
 
+def test_similar_finds_a_close_template_that_many_newer_loose_matches_would_bury(db, make_template, monkeypatch):
+    # A library larger than the scoring depth, here made small: any one shared word matches the
+    # newer templates, but the close one shares several.
+    monkeypatch.setattr(fulltext, "RANK_DEPTH", 10)
+    monkeypatch.setattr(fulltext, "SQLITE_RANK_DEPTH", 10)
+    close = make_template(None, title="Skincare routine planner", description="For healthy skin.",
+                          content="Plan a skincare and haircare routine.", tags=["skincare"])
+    first = make_template(None, title="Skincare routine builder", description="For healthy skin.",
+                          content="Build a skincare and haircare routine.", tags=["skincare"])
+    for number in range(30):
+        make_template(None, title=f"Morning routine {number}", description="A good start.",
+                      content="Plan a calm morning routine.")
+    similar = discovery.similar(first, None)
+    assert similar[0].id == close
+    assert len(similar) == 8 and first not in [t.id for t in similar]  # topped up with looser matches
+
+
 def test_intent_votes_with_the_nearest_templates(db, library):
     result = discovery.detect_intent("Translate this paragraph from English into French and Spanish", None)
     assert result["category"] == "language"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from itertools import combinations
 from typing import Literal
 
 WORD = re.compile(r"[^\W_]+", re.UNICODE)
@@ -23,12 +24,16 @@ STOPWORDS = frozenset(
 )
 
 
+PAIRED_TERMS = 4  # mode "two": at least two of the first this many terms
+
+
 @dataclass(frozen=True)
 class TermQuery:
-    """Normalised words and how to combine them: all must match, or any may."""
+    """Normalised words and how to combine them: all must match, any may, or at least two of
+    the first PAIRED_TERMS (the most telling words of a text, for "more like this")."""
 
     terms: tuple[str, ...]
-    mode: Literal["all", "any"] = "all"
+    mode: Literal["all", "any", "two"] = "all"
     prefix_last: bool = True
 
     def fts5(self) -> str:
@@ -37,11 +42,19 @@ class TermQuery:
         if self.prefix_last and self.mode == "all":
             last, prefix = self.terms[-1], typing_prefix(self.terms[-1])
             parts[-1] = f'"{prefix}"*' if prefix == last else f'("{last}" OR "{prefix}"*)'
-        return (" OR " if self.mode == "any" else " AND ").join(parts)
+        if self._paired():
+            return " OR ".join(f"({a} AND {b})" for a, b in combinations(parts[:PAIRED_TERMS], 2))
+        return (" AND " if self.mode == "all" else " OR ").join(parts)
 
     def tsquery(self) -> str:
         """The PostgreSQL to_tsquery expression."""
-        return (" | " if self.mode == "any" else " & ").join(self.tsquery_terms())
+        parts = self.tsquery_terms()
+        if self._paired():
+            return " | ".join(f"({a} & {b})" for a, b in combinations(parts[:PAIRED_TERMS], 2))
+        return (" & " if self.mode == "all" else " | ").join(parts)
+
+    def _paired(self) -> bool:
+        return self.mode == "two" and len(self.terms) > 1
 
     def tsquery_terms(self) -> list[str]:
         """Each term as a to_tsquery expression (the last one, while typed, with its prefix)."""
