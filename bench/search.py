@@ -6,7 +6,8 @@ For each library size it prints p50/p95 (ms) of
   - similar       : "more like this" for a template
 each at the service level and through the Flask test client (the JSON API), beside the
 baseline of a plain LIKE scan over the same rows (every word must appear, most used first;
-a page and its count).
+a page and its count); and how many of similar's 8 results are variants of the same bundled
+prompt (its closest templates).
 Figures are written to bench/results/search.json.
 
 Usage:  .venv/bin/python bench/search.py [--sizes 15000,60000,150000] [--backends sqlite,postgresql]
@@ -149,7 +150,7 @@ def timed(fn) -> float:
     return (time.perf_counter() - started) * 1000
 
 
-def measure(app, size: int) -> dict:
+def measure(app, size: int, bundled_count: int) -> dict:
     rng = random.Random(size)
     result: dict[str, dict] = {}
     with app.app_context():
@@ -169,6 +170,11 @@ def measure(app, size: int) -> dict:
             for template_id in ids:
                 samples["similar_service"].append(timed(lambda t=template_id: discovery.similar(t, None)))
             db.session.remove()
+        # Relevance of "more like this": the library's variants of the same bundled prompt (every
+        # len(rows)-th id, see `variant`) are its closest templates; how many of the 8 shown are one.
+        found = [sum((t.id - 1) % bundled_count == (template_id - 1) % bundled_count
+                     for t in discovery.similar(template_id, None)) for template_id in ids]
+        result["similar_variants_in_8"] = round(statistics.mean(found), 2)
     client = app.test_client()
     http: dict[str, list[float]] = {"search_http": [], "filtered_http": [], "similar_http": []}
     for _ in range(RUNS):
@@ -225,7 +231,7 @@ def main() -> None:
                 started = time.perf_counter()
                 load(app, size, rows, state)
                 print(f"[{backend}] {size} templates loaded in {time.perf_counter() - started:.0f}s", flush=True)
-                figures = measure(app, size)
+                figures = measure(app, size, len(rows))
                 report["backends"][backend][str(size)] = figures
                 print_table(backend, size, figures)
             first, last = str(sizes[0]), str(sizes[-1])
@@ -251,6 +257,7 @@ def print_table(backend: str, size: int, figures: dict) -> None:
         print(f"  {name:<20}{figures[name]['p50_ms']:>10.2f}{figures[name]['p95_ms']:>10.2f}")
     print(f"  search vs LIKE scan: ×{figures['speedup_vs_like_p50']} at p50, ×{figures['speedup_vs_like_p95']} at p95",
           flush=True)
+    print(f"  similar: {figures['similar_variants_in_8']} of 8 results are variants of the same prompt", flush=True)
 
 
 if __name__ == "__main__":
