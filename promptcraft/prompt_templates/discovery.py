@@ -55,6 +55,8 @@ class Filters:
 
 
 def _load(ids: list[int]) -> dict[int, Template]:
+    if not ids:  # no round trip for nothing (and no parameterless statement for psycopg to prepare)
+        return {}
     rows = db.session.scalars(sa.select(Template).where(Template.id.in_(ids)))
     return {template.id: template for template in rows}
 
