@@ -6,6 +6,7 @@ import time
 import pytest
 
 from promptcraft.ai.types import ChatRequest, ProviderError
+from tests.fakes.deepseek import API_KEY as DEEPSEEK_KEY
 
 HI = [{"role": "user", "content": "Hi"}]
 
@@ -125,3 +126,16 @@ def test_closing_the_stream_closes_the_upstream_connection(deepseek, fake_deepse
     next(iterator)
     stream.close()
     assert fake_deepseek.closed_early.wait(3)
+
+
+def test_the_environments_proxy_carries_every_call(fake_deepseek, monkeypatch):
+    """An operator behind an HTTP proxy sets HTTP(S)_PROXY (and NO_PROXY) as for any tool."""
+    from promptcraft.ai.providers.deepseek import DeepSeekProvider
+
+    monkeypatch.setenv("HTTP_PROXY", fake_deepseek.url)  # the fake answers a proxied request too
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    proxied = DeepSeekProvider("http://api.deepseek.example", DEEPSEEK_KEY, "deepseek-v4-flash", [],
+                               read_timeout=2, connect_timeout=1, retries=0)
+    assert collect(proxied.stream(ChatRequest(HI)))[0] == "Echo: Hi"
+    assert fake_deepseek.requests[-1]["headers"]["Host"] == "api.deepseek.example"
