@@ -32,7 +32,6 @@ class Template(db.Model):
     __tablename__ = "templates"
     __table_args__ = (
         sa.Index("ix_templates_public_created", "is_public", "created_at"),
-        sa.Index("ix_templates_category_public", "category_id", "is_public"),
         # Covers everything search filters and boosts on, so ranking never reads the wide rows.
         sa.Index("ix_templates_ranking", "id", "is_public", "owner_id", "category_id", "is_featured",
                  "usage_count", "rating_avg"),
@@ -41,6 +40,12 @@ class Template(db.Model):
         sa.Index("ix_templates_usage_order", "usage_count", "rating_avg", "id"),
         sa.Index("ix_templates_rating_order", "rating_avg", "rating_count", "id"),
         sa.Index("ix_templates_title_order", "title", "id"),
+        # The same within a category (its pages are the commonest list; SQLite would sort the
+        # whole category rather than walk an order index for it).
+        sa.Index("ix_templates_category_created", "category_id", "is_public", "created_at", "id"),
+        sa.Index("ix_templates_category_usage", "category_id", "is_public", "usage_count", "rating_avg", "id"),
+        sa.Index("ix_templates_category_rating", "category_id", "is_public", "rating_avg", "rating_count", "id"),
+        sa.Index("ix_templates_category_title", "category_id", "is_public", "title", "id"),
     )
 
     # An integer key: SQLite's full-text index is keyed by it (FTS5 content_rowid).
