@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -54,10 +53,11 @@ class WireClient:
                                      "User-Agent": "PromptCraft/2"})
         if api_key:
             self.session.headers["Authorization"] = f"Bearer {api_key}"
-        # The environment's proxy (HTTP(S)_PROXY, NO_PROXY) and CA bundle are read once, here:
-        # left to requests, every call would scan os.environ for them (0.1 ms of CPU a call).
-        self.session.proxies.update(requests.utils.get_environ_proxies(self.base_url))
-        self.session.verify = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
+        # The environment's proxy (HTTP(S)_PROXY, NO_PROXY) and CA bundle are read once, here, by
+        # requests' own rules: left on, it would scan os.environ on every call (0.1 ms of CPU a call).
+        settings = self.session.merge_environment_settings(self.base_url, {}, None, None, None)
+        self.session.proxies.update(settings["proxies"])
+        self.session.verify = settings["verify"]
         self.session.trust_env = False
 
     def _send(self, method: str, path: str, body: dict[str, Any] | None, stream: bool) -> requests.Response:
