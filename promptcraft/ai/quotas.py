@@ -43,10 +43,14 @@ def day_start(now: datetime | None = None) -> datetime:
     return datetime.combine(now.date(), time.min, tzinfo=UTC)
 
 
+# Built once: read before every AI call.
+USED_ON = sa.select(AIDailyUsage.requests, AIDailyUsage.tokens).where(
+    AIDailyUsage.user_id == sa.bindparam("user_id"), AIDailyUsage.day == sa.bindparam("day", type_=sa.Date))
+
+
 def used_today(user_id: uuid.UUID) -> tuple[int, int]:
     """(requests, tokens) since midnight UTC; failed calls do not count."""
-    row = db.session.execute(sa.select(AIDailyUsage.requests, AIDailyUsage.tokens).where(
-        AIDailyUsage.user_id == user_id, AIDailyUsage.day == day_start().date())).first()
+    row = db.session.execute(USED_ON, {"user_id": user_id, "day": day_start().date()}).first()
     return (int(row.requests), int(row.tokens)) if row else (0, 0)
 
 

@@ -12,6 +12,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
+import sqlalchemy as sa
 from flask import Flask, current_app, g, request
 from flask_jwt_extended import set_access_cookies, set_refresh_cookies, unset_jwt_cookies
 from sqlalchemy.orm import joinedload
@@ -39,13 +40,18 @@ class Identity:
         return uuid.UUID(self.claims["fam"]) if self.claims else None
 
 
+# Built once: every API call runs it, and building a statement and its cache key each time cost
+# more than executing it.
+KEY_WITH_USER = (sa.select(ApiKey).options(joinedload(ApiKey.user))
+                 .where(ApiKey.key_hash == sa.bindparam("key_hash", type_=sa.String)))
+
+
 def hash_api_key(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
 def _from_api_key(secret: str) -> Identity:
-    key = db.session.scalar(db.select(ApiKey).options(joinedload(ApiKey.user))
-                            .where(ApiKey.key_hash == hash_api_key(secret)))
+    key = db.session.scalar(KEY_WITH_USER, {"key_hash": hash_api_key(secret)})
     if key is None or not key.user.is_active:
         raise AppError.unauthorized("The API key is invalid or has been deleted.", "api_key_invalid")
     now = utcnow()

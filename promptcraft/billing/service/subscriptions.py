@@ -50,15 +50,18 @@ def effective_plan(subscription: Subscription | None, now: datetime | None = Non
     return free_plan()
 
 
-def entitlements_for(user_id: uuid.UUID) -> dict[str, Any] | None:
-    """The user's plan entitlements (promptcraft.entitlements.KEYS), or None without plans.
+# The user's subscription with its plan, and the free plan it falls back to, in one statement;
+# built once, as it is read before every AI call.
+PLANS_OF = (sa.select(Plan.code, Plan.entitlements, Subscription.status, Subscription.past_due_since).select_from(Plan)
+            .outerjoin(Subscription, sa.and_(Subscription.plan_id == Plan.id,
+                                             Subscription.user_id == sa.bindparam("user_id")))
+            .where(sa.or_(Plan.code == FREE, Subscription.status.is_not(None))))
 
-    Asked before every AI call, so one plain query reads both the user's subscription and the
-    free plan it falls back to (the same rule as effective_plan)."""
-    rows = db.session.execute(
-        sa.select(Plan.code, Plan.entitlements, Subscription.status, Subscription.past_due_since).select_from(Plan)
-        .outerjoin(Subscription, sa.and_(Subscription.plan_id == Plan.id, Subscription.user_id == user_id))
-        .where(sa.or_(Plan.code == FREE, Subscription.status.is_not(None)))).all()
+
+def entitlements_for(user_id: uuid.UUID) -> dict[str, Any] | None:
+    """The user's plan entitlements (promptcraft.entitlements.KEYS), or None without plans
+    (the same rule as effective_plan)."""
+    rows = db.session.execute(PLANS_OF, {"user_id": user_id}).all()
     subscribed = next((row for row in rows if row.status is not None), None)
     if subscribed is not None and _entitles(subscribed, utcnow()):
         return {**subscribed.entitlements, "plan": subscribed.code}
