@@ -9,6 +9,10 @@ any chat) of `--chunks` chunks `--interval` s apart from an efficient fake DeepS
   - the worker's CPU microseconds per relayed event
   - the worker's memory per open stream (peak RSS while all streams are open, minus idle RSS)
 
+The same runs against `floor` (bench/floor_app.py: a bare Flask + requests relay, no database,
+no auth, under the same gunicorn settings) show what the framework, the worker and the HTTP
+client alone add on this machine at each load: the floor under the gateway's own figures.
+
 Streams start spread over `--ramp` seconds (less than a stream's length), so at the peak all
 of them are open at once. Usage: .venv/bin/python bench/stream.py [--concurrency 200,500,1000]
 Database: BENCH_STREAM_DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/bench_stream,
@@ -148,18 +152,18 @@ def prepare(database_url: str, workdir: Path) -> tuple[str, str]:
     return database_url, key
 
 
-def start_gunicorn(port: int, upstream_port: int, database_url: str, log) -> subprocess.Popen:
-    """The server under test; its stderr goes to `log` (a file: a pipe nobody reads would fill up
-    and block the worker on its next log line)."""
+def start_gunicorn(port: int, upstream_port: int, database_url: str, log, app: str = "wsgi:app") -> subprocess.Popen:
+    """The server under test (or the floor relay, `app="floor_app:app"`); its stderr goes to `log`
+    (a file: a pipe nobody reads would fill up and block the worker on its next log line)."""
     env = {**os.environ, "APP_ENV": "production", "SECRET_KEY": "b" * 40, "JWT_SECRET_KEY": "j" * 40,
            "DATABASE_URL": database_url, "AI_PROVIDERS": "deepseek", "DEEPSEEK_API_KEY": "bench",
            "DEEPSEEK_BASE_URL": f"http://127.0.0.1:{upstream_port}", "RATELIMIT_DEFAULT": "10000000 per minute",
            "AI_DAILY_REQUESTS": "100000000", "AI_DAILY_TOKENS": "1000000000", "LOG_LEVEL": "WARNING",
            "WEB_CONCURRENCY": "1", "WORKER_CONNECTIONS": "4000", "PORT": str(port), "HOST": "127.0.0.1",
            "DB_POOL_SIZE": "40", "DB_MAX_OVERFLOW": "10", "AI_KEEPALIVE_SECONDS": "10"}
-    process = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app",
-                                "--backlog", "4096"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                               stderr=log)
+    process = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", app, "--backlog", "4096",
+                                "--pythonpath", str(ROOT / "bench")], cwd=ROOT, env=env,
+                               stdout=subprocess.DEVNULL, stderr=log)
     for _ in range(200):
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.2):
@@ -184,6 +188,7 @@ async def sample_rss(pid: int, stop: asyncio.Event, peaks: list[int]) -> None:
 ENDPOINTS = {
     "chat": ("/api/v2/chat/completions/", {"message": "Hello"}, ["start"]),
     "basic": ("/api/v2/chat/completions/basic/", {"messages": [{"role": "user", "content": "Hello"}]}, []),
+    "floor": ("/relay", {"message": "Hello"}, []),  # bench/floor_app.py: a bare relay, the floor
 }
 
 
@@ -234,26 +239,30 @@ def main() -> None:
     parser.add_argument("--chunks", type=int, default=20)
     parser.add_argument("--interval", type=float, default=0.25)
     parser.add_argument("--ramp", type=float, default=2.0, help="seconds over which the streams start")
-    parser.add_argument("--endpoints", default="chat,basic",
-                        help="chat: /api/v2/chat/completions/ (persisted); basic: /api/v2/chat/completions/basic/")
+    parser.add_argument("--endpoints", default="chat,basic,floor",
+                        help="chat: /api/v2/chat/completions/ (persisted); basic: /api/v2/chat/completions/basic/; "
+                             "floor: a bare Flask + requests relay, same gunicorn settings (bench/floor_app.py)")
     args = parser.parse_args()
     database = os.environ.get("BENCH_STREAM_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/bench_stream")
-    upstream_port, port = free_port(), free_port()
+    upstream_port, port, floor_port = free_port(), free_port(), free_port()
     upstream = subprocess.Popen([sys.executable, str(ROOT / "bench" / "fake_upstream.py"), "--port",
                                  str(upstream_port), "--chunks", str(args.chunks), "--interval", str(args.interval)])
-    gunicorn = None
+    gunicorn = floor = None
     with tempfile.TemporaryDirectory() as tmp, open(Path(tmp) / "gunicorn.log", "w+b") as log:
         try:
             url, key = prepare(database, Path(tmp))
             gunicorn = start_gunicorn(port, upstream_port, url, log)
             pid = worker_pid(gunicorn.pid)
+            if "floor" in args.endpoints.split(","):
+                floor = start_gunicorn(floor_port, upstream_port, url, log, app="floor_app:app")
             asyncio.run(run_many(20, 0.5, lambda: stream_once(port, "/api/v2/chat/completions/", {"message": "warm"},
                                                               {"X-API-Key": key}, gateway=True)))
             report = {"chunks": args.chunks, "interval_s": args.interval, "ramp_s": args.ramp, "workers": 1,
                       "worker_class": "gevent", "database": url.split(":")[0], "runs": []}
             for endpoint in args.endpoints.split(","):
                 for count in [int(c) for c in args.concurrency.split(",")]:
-                    figures = asyncio.run(measure(count, args, port, upstream_port, key, pid, endpoint))
+                    server = (floor_port, worker_pid(floor.pid)) if endpoint == "floor" else (port, pid)
+                    figures = asyncio.run(measure(count, args, server[0], upstream_port, key, server[1], endpoint))
                     report["runs"].append(figures)
                     print(f"[{endpoint}] {count:>5} streams: {figures['completed']} completed, "
                           f"{figures['byte_exact']} byte-exact; "
@@ -263,9 +272,11 @@ def main() -> None:
                           f"{figures['gateway_added_ttft_ms']['p95']} ms; {figures['cpu_us_per_relayed_event']} µs CPU "
                           f"per event; {figures['memory_per_open_stream_kb']} KB per open stream", flush=True)
         finally:
+            for server in (floor, gunicorn):
+                if server:
+                    server.send_signal(signal.SIGTERM)
+                    server.wait(20)
             if gunicorn:
-                gunicorn.send_signal(signal.SIGTERM)
-                gunicorn.wait(20)
                 log.seek(0)
                 errors = log.read().decode(errors="replace")
                 if "Traceback" in errors or "WORKER TIMEOUT" in errors:
