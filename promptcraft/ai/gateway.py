@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import NoReturn
 
+import sqlalchemy as sa
 from flask import current_app
 
 from promptcraft import background, signals
@@ -224,28 +225,28 @@ def release_connection() -> None:
     db.session.commit()
 
 
-def record(user_id, kind: str, provider, model: str, usage: Usage, *, status: str, error_code: str | None = None,
-           upstream_ttfb_ms: float | None = None, total_ms: float = 0.0, overhead_ms: float = 0.0) -> AIUsage:
-    """Write the usage row (and charge credits for paid providers) in a short transaction of its own."""
-    from promptcraft.auth.models import User as UserModel
+INSERT_USAGE = sa.insert(AIUsage.__table__)  # built once: every AI call ends with it
 
+
+def record(user_id, kind: str, provider, model: str, usage: Usage, *, status: str, error_code: str | None = None,
+           upstream_ttfb_ms: float | None = None, total_ms: float = 0.0, overhead_ms: float = 0.0) -> None:
+    """Write the usage row (and charge credits for paid providers) in a short transaction of its own."""
     now = datetime.now(UTC)
     credits = quotas.credits_for(usage) if provider.paid and status != "error" and user_id else 0
-    row = AIUsage(user_id=user_id, kind=kind, provider=provider.name, model=model or "", status=status,
-                  prompt_tokens=usage.prompt_tokens, completion_tokens=usage.completion_tokens,
-                  cached_tokens=usage.cached_tokens, cost=pricing.cost(model or "", usage, now), credits=credits,
-                  upstream_ttfb_ms=upstream_ttfb_ms, total_ms=total_ms, overhead_ms=overhead_ms,
-                  error_code=error_code, created_at=now)
-    db.session.add(row)
+    cost = pricing.cost(model or "", usage, now)
+    db.session.execute(INSERT_USAGE, {
+        "user_id": user_id, "kind": kind, "provider": provider.name, "model": model or "", "status": status,
+        "prompt_tokens": usage.prompt_tokens, "completion_tokens": usage.completion_tokens,
+        "cached_tokens": usage.cached_tokens, "cost": cost, "credits": credits, "upstream_ttfb_ms": upstream_ttfb_ms,
+        "total_ms": total_ms, "overhead_ms": overhead_ms, "error_code": error_code, "created_at": now})
     if user_id and status != "error":
         quotas.count_call(user_id, usage.prompt_tokens + usage.completion_tokens, now)
     if credits:
-        db.session.execute(db.update(UserModel).where(UserModel.id == user_id)
-                           .values(credits=UserModel.credits - credits))
+        # An ORM update: it also brings a loaded user's balance up to date.
+        db.session.execute(sa.update(User).where(User.id == user_id).values(credits=User.credits - credits))
     db.session.commit()
-    background.send_later(signals.ai_call_finished, user_id, provider=provider.name, model=row.model, kind=kind,
-                          status=status, tokens=usage.total_tokens, cost=float(row.cost))
-    return row
+    background.send_later(signals.ai_call_finished, user_id, provider=provider.name, model=model or "", kind=kind,
+                          status=status, tokens=usage.total_tokens, cost=float(cost))
 
 
 def gateway() -> Gateway:

@@ -6,6 +6,7 @@ config). Checked before any upstream call: over the allowance is a
 """
 from __future__ import annotations
 
+import functools
 import math
 import uuid
 from dataclasses import dataclass
@@ -56,11 +57,19 @@ def used_today(user_id: uuid.UUID) -> tuple[int, int]:
 
 def count_call(user_id: uuid.UUID, tokens: int, when: datetime) -> None:
     """Add a call that counts (and its tokens) to the user's day, in the caller's transaction."""
-    insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
+    db.session.execute(_add_to_day(db.engine.dialect.name), {"user_id": user_id, "day": day_start(when).date(),
+                                                              "tokens": tokens})
+
+
+@functools.cache
+def _add_to_day(dialect: str) -> sa.Insert:
+    """The day's upsert, built once per dialect: it runs after every AI call."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     table = AIDailyUsage.__table__
-    stmt = insert(table).values(user_id=user_id, day=day_start(when).date(), requests=1, tokens=tokens)
-    db.session.execute(stmt.on_conflict_do_update(index_elements=[table.c.user_id, table.c.day], set_={
-        "requests": table.c.requests + 1, "tokens": table.c.tokens + tokens}))
+    tokens = sa.bindparam("tokens", type_=sa.BigInteger)
+    stmt = insert(table).values(user_id=sa.bindparam("user_id"), day=sa.bindparam("day"), requests=1, tokens=tokens)
+    return stmt.on_conflict_do_update(index_elements=[table.c.user_id, table.c.day], set_={
+        "requests": table.c.requests + 1, "tokens": table.c.tokens + tokens})
 
 
 def status(user: User) -> dict[str, Any]:

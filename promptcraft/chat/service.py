@@ -163,6 +163,21 @@ def fail(message_id: uuid.UUID, code: str, text: str) -> None:
     db.session.commit()
 
 
+# Built once: the end of every streamed reply runs them. The reply's final state (error fields
+# None unless it failed); its session's time; the question it answered.
+REPLY_FIELDS = ("content", "reasoning", "status", "provider", "model", "finish_reason", "prompt_tokens",
+                "completion_tokens", "completed_at", "error_code", "error_message")
+MESSAGES, SESSIONS = ChatMessage.__table__, ChatSession.__table__
+FINISH_REPLY = (sa.update(MESSAGES).where(MESSAGES.c.id == sa.bindparam("message_id"))
+                .values({name: sa.bindparam(f"new_{name}") for name in REPLY_FIELDS})
+                .returning(MESSAGES.c.session_id, MESSAGES.c.created_at))
+TOUCH_SESSION = (sa.update(SESSIONS).where(SESSIONS.c.id == sa.bindparam("session_id"))
+                 .values(updated_at=sa.bindparam("now")))
+QUESTION = (sa.select(ChatMessage).where(ChatMessage.session_id == sa.bindparam("session_id"),
+                                         ChatMessage.role == "user", ChatMessage.created_at <= sa.bindparam("asked"))
+            .order_by(ChatMessage.created_at.desc()).limit(1))
+
+
 def save_reply(user_id: uuid.UUID, message_id: uuid.UUID, stream: GatewayStream, outcome: str) -> dict[str, Any]:
     """Store what the stream produced, then look for reusable prompts in the turn.
 
@@ -175,18 +190,15 @@ def save_reply(user_id: uuid.UUID, message_id: uuid.UUID, stream: GatewayStream,
     values = {"content": content, "reasoning": "".join(stream.reasoning), "status": status,
               "provider": stream.provider_name, "model": stream.model, "finish_reason": stream.finish_reason,
               "prompt_tokens": usage.prompt_tokens if usage else 0,
-              "completion_tokens": usage.completion_tokens if usage else estimate_tokens(content), "completed_at": now}
-    if stream.error:
-        values.update(error_code=stream.error.code, error_message=stream.error.message[:500])
-    session_id, created_at = db.session.execute(sa.update(ChatMessage).where(ChatMessage.id == message_id)
-                                                .values(**values).returning(ChatMessage.session_id,
-                                                                            ChatMessage.created_at)).one()
-    db.session.execute(sa.update(ChatSession).where(ChatSession.id == session_id).values(updated_at=now))
+              "completion_tokens": usage.completion_tokens if usage else estimate_tokens(content), "completed_at": now,
+              "error_code": stream.error.code if stream.error else None,
+              "error_message": stream.error.message[:500] if stream.error else None}
+    session_id, created_at = db.session.execute(FINISH_REPLY, {
+        "message_id": message_id, **{f"new_{name}": value for name, value in values.items()}}).one()
+    db.session.execute(TOUCH_SESSION, {"session_id": session_id, "now": now})
     proposals = []
     if status == "complete":
-        question = db.session.scalars(sa.select(ChatMessage).where(
-            ChatMessage.session_id == session_id, ChatMessage.role == "user",
-            ChatMessage.created_at <= created_at).order_by(ChatMessage.created_at.desc()).limit(1)).first()
+        question = db.session.scalars(QUESTION, {"session_id": session_id, "asked": created_at}).first()
         proposal = extraction.propose(user_id, question) if question else None
         proposals = [proposal.id] if proposal else []
     db.session.commit()
