@@ -29,13 +29,19 @@ def for_day(day: date) -> list[ChallengeDefinition]:
 
 
 def _counts(user: User, day: date) -> dict[str, int]:
-    rows = db.session.execute(sa.select(Action.kind, sa.func.count()).where(
+    """The user's actions of `day` by kind, and the AskMe sessions among them that scored high."""
+    high = sa.func.count().filter(Action.kind == "askme_finished", Action.score >= HIGH_SCORE)
+    rows = db.session.execute(sa.select(Action.kind, sa.func.count(), high).where(
         Action.user_id == user.id, Action.day == day).group_by(Action.kind)).all()
-    counts = {kind: count for kind, count in rows}
-    counts[ASKME_HIGH] = db.session.scalar(sa.select(sa.func.count()).where(
-        Action.user_id == user.id, Action.day == day, Action.kind == "askme_finished",
-        Action.score >= HIGH_SCORE)) or 0
+    counts = {kind: count for kind, count, _ in rows}
+    counts[ASKME_HIGH] = sum(high_scores for _, _, high_scores in rows)
     return counts
+
+
+def _paid(user: User, day: date) -> dict[str, object]:
+    """The day's challenge grants already made: key -> when."""
+    return dict(db.session.execute(sa.select(XPGrant.key, XPGrant.created_at).where(
+        XPGrant.user_id == user.id, XPGrant.reason == "challenge", XPGrant.day == day)).all())
 
 
 def _key(day: date, challenge: ChallengeDefinition) -> str:
@@ -43,19 +49,21 @@ def _key(day: date, challenge: ChallengeDefinition) -> str:
 
 
 def pay_completed(user: User, day: date) -> list[XPGrant]:
-    """Pay each of the day's challenges the user has completed and not yet been paid for (no commit)."""
+    """Pay each of the day's challenges the user has completed and not yet been paid for (no commit).
+    Every action of a day asks: what was paid is read once, not once per completed challenge."""
     counts = _counts(user, day)
+    completed = [challenge for challenge in for_day(day) if counts.get(challenge.kind, 0) >= challenge.target]
+    paid = _paid(user, day) if completed else {}
     return [ledger.grant(user, "challenge", challenge.xp_reward, _key(day, challenge), day=day,
                          source_type="challenge", source_id=challenge.code)
-            for challenge in for_day(day) if counts.get(challenge.kind, 0) >= challenge.target]
+            for challenge in completed if _key(day, challenge) not in paid]
 
 
 def today(user: User) -> dict:
     """Today's challenges (in the user's time zone) with the user's progress and completion."""
     day = ledger.local_day(user)
     counts = _counts(user, day)
-    paid = dict(db.session.execute(sa.select(XPGrant.key, XPGrant.created_at).where(
-        XPGrant.user_id == user.id, XPGrant.reason == "challenge", XPGrant.day == day)).all())
+    paid = _paid(user, day)
     results = []
     for challenge in for_day(day):
         progress = min(counts.get(challenge.kind, 0), challenge.target)
