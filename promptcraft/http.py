@@ -13,6 +13,7 @@ from typing import Any
 import flask_smorest
 import marshmallow as ma
 from flask import request
+from flask_smorest.utils import resolve_schema_instance
 from webargs import core
 from webargs.flaskparser import FlaskParser
 from werkzeug.routing import IntegerConverter
@@ -73,7 +74,11 @@ class ApiBlueprint(flask_smorest.Blueprint):
         self._prepare_doc_cbks.append(self._prepare_error_doc)
 
     def arguments(self, schema, *, location: str = "json", required: bool = True, **kwargs):
-        """Validate and document; a required JSON body that is absent is a 400, not `{}`."""
+        """Validate and document; a required JSON body that is absent is a 400, not `{}`.
+
+        A schema class is made an instance once, here: given the class, webargs would build a
+        new instance (deep copies of every field) on each request."""
+        schema = resolve_schema_instance(schema)
         decorator = super().arguments(schema, location=location, required=required, **kwargs)
         if location != "json" or not required:
             return decorator
