@@ -11,10 +11,11 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from promptcraft.auth.models import User
+from promptcraft.db_types import utcnow
 from promptcraft.extensions import db
 from promptcraft.gamification.models import Action, XPGrant
 from promptcraft.gamification.service import achievements, challenges, ledger, streak
@@ -42,6 +43,16 @@ REWARDS: dict[str, Reward] = {
 }
 
 
+def _store_once(user_id: uuid.UUID, kind: str, ref: str, score: float | None, day) -> bool:
+    """Store the action; False when this (user, kind, ref) was stored before. One statement: the
+    unique constraint decides, also between two transactions recording the same action."""
+    insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
+    stmt = (insert(Action.__table__).values(user_id=user_id, kind=kind, ref=ref, score=score, day=day,
+                                            created_at=utcnow())
+            .on_conflict_do_nothing(index_elements=["user_id", "kind", "ref"]).returning(Action.__table__.c.id))
+    return db.session.execute(stmt).first() is not None
+
+
 def record(user_id: uuid.UUID, kind: str, ref: str, *, score: float | None = None,
            actor_id: uuid.UUID | None = None) -> list[XPGrant]:
     """Record `kind` for `user_id` once per `ref` and pay what it earns; returns the grants made."""
@@ -49,12 +60,8 @@ def record(user_id: uuid.UUID, kind: str, ref: str, *, score: float | None = Non
     if user is None or not user.is_active:
         return []
     day = ledger.local_day(user)
-    exists = db.session.scalar(sa.select(Action.id).where(Action.user_id == user.id, Action.kind == kind,
-                                                          Action.ref == ref))
-    if exists is not None:
+    if not _store_once(user.id, kind, ref[:80], score, day):
         return []
-    db.session.add(Action(user_id=user.id, kind=kind, ref=ref[:80], score=score, day=day))
-    db.session.flush()
     grants = []
     changed = achievements.counted_by(kind)
     reward = REWARDS.get(kind)

@@ -35,14 +35,13 @@ def grant(user: User, reason: str, amount: int, key: str, *, day: date, source_t
 
     Does not commit: the caller's transaction holds the grant and the user's new totals together.
     """
-    paid = db.session.scalar(sa.select(XPGrant.id).where(XPGrant.user_id == user.id, XPGrant.key == key))
-    if paid is not None:
+    checks = [sa.select(XPGrant.id).where(XPGrant.user_id == user.id, XPGrant.key == key).exists()]
+    if daily_cap is not None:  # asked in the same read
+        checks.append(sa.select(sa.func.count()).where(
+            XPGrant.user_id == user.id, XPGrant.reason == reason, XPGrant.day == day).scalar_subquery())
+    paid, *today = db.session.execute(sa.select(*checks)).one()
+    if paid or (today and today[0] >= daily_cap):
         return None
-    if daily_cap is not None:
-        today = db.session.scalar(sa.select(sa.func.count()).where(
-            XPGrant.user_id == user.id, XPGrant.reason == reason, XPGrant.day == day))
-        if today >= daily_cap:
-            return None
     row = XPGrant(user_id=user.id, amount=amount, credits=credits, reason=reason, key=key[:160], day=day,
                   source_type=source_type, source_id=str(source_id)[:64])
     db.session.add(row)
