@@ -50,6 +50,9 @@ def test_render_live_and_copy_counts_a_use(page, seeded):
     page.goto("/library")
     page.click("text=Cover letter writer")
     expect(page.locator("#missing-variables")).to_contain_text("role")
+    # htmx (a deferred script) binds the form's input trigger once the page has loaded; typing
+    # before that, as a slow CI browser did, sends no preview until the next keystroke.
+    page.wait_for_load_state()
     page.fill("#var_role", "data engineer")
     page.fill("#var_company", "Acme")
     expect(page.locator("#rendered-text")).to_have_text("Write a cover letter for the data engineer role at Acme.")
