@@ -15,6 +15,7 @@ import requests
 from flask import Flask, Response, request
 from requests.adapters import HTTPAdapter
 
+from promptcraft import sse
 from promptcraft.sse import SSEParser
 
 app = Flask(__name__)
@@ -22,10 +23,6 @@ upstream = requests.Session()
 upstream.mount("http://", HTTPAdapter(pool_connections=4, pool_maxsize=64))
 upstream.trust_env = False
 URL = os.environ.get("DEEPSEEK_BASE_URL", "http://127.0.0.1:8001") + "/chat/completions"
-
-
-def event(name: str, payload: dict) -> bytes:
-    return f"event: {name}\ndata: {json.dumps(payload, ensure_ascii=False)}\n\n".encode()
 
 
 @app.post("/relay")
@@ -44,8 +41,8 @@ def relay() -> Response:
                         continue
                     choices = json.loads(message.data).get("choices") or [{}]
                     if text := choices[0].get("delta", {}).get("content"):
-                        yield event("delta", {"content": text})
-            yield event("done", {})
+                        yield sse.event("delta", {"content": text})
+            yield sse.event("done", {})
         finally:
             response.close()
 

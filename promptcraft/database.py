@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 
 
@@ -19,6 +20,11 @@ def engine_options(config: dict) -> dict:
         # its statement went generic.
         options.setdefault("connect_args", {"options": "-c timezone=utc -c plan_cache_mode=force_custom_plan"})
     return options
+
+
+def conflict_insert(table: sa.Table, dialect: str):
+    """An INSERT that can say what to do ON CONFLICT (PostgreSQL and SQLite share the clause)."""
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
 
 
 @sa.event.listens_for(Engine, "connect")

@@ -14,11 +14,11 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
 from promptcraft.ai.models import AIDailyUsage
 from promptcraft.ai.types import Usage
 from promptcraft.auth.models import User
+from promptcraft.database import conflict_insert
 from promptcraft.entitlements import entitlements
 from promptcraft.errors import AppError
 from promptcraft.extensions import db
@@ -64,10 +64,10 @@ def count_call(user_id: uuid.UUID, tokens: int, when: datetime) -> None:
 @functools.cache
 def _add_to_day(dialect: str) -> sa.Insert:
     """The day's upsert, built once per dialect: it runs after every AI call."""
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     table = AIDailyUsage.__table__
     tokens = sa.bindparam("tokens", type_=sa.BigInteger)
-    stmt = insert(table).values(user_id=sa.bindparam("user_id"), day=sa.bindparam("day"), requests=1, tokens=tokens)
+    stmt = conflict_insert(table, dialect).values(user_id=sa.bindparam("user_id"), day=sa.bindparam("day"),
+                                                  requests=1, tokens=tokens)
     return stmt.on_conflict_do_update(index_elements=[table.c.user_id, table.c.day], set_={
         "requests": table.c.requests + 1, "tokens": table.c.tokens + tokens})
 

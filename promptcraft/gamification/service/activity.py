@@ -11,10 +11,10 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from promptcraft.auth.models import User
+from promptcraft.database import conflict_insert
 from promptcraft.db_types import utcnow
 from promptcraft.extensions import db
 from promptcraft.gamification.models import Action, XPGrant
@@ -46,9 +46,8 @@ REWARDS: dict[str, Reward] = {
 def _store_once(user_id: uuid.UUID, kind: str, ref: str, score: float | None, day) -> bool:
     """Store the action; False when this (user, kind, ref) was stored before. One statement: the
     unique constraint decides, also between two transactions recording the same action."""
-    insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
-    stmt = (insert(Action.__table__).values(user_id=user_id, kind=kind, ref=ref, score=score, day=day,
-                                            created_at=utcnow())
+    stmt = (conflict_insert(Action.__table__, db.engine.dialect.name)
+            .values(user_id=user_id, kind=kind, ref=ref, score=score, day=day, created_at=utcnow())
             .on_conflict_do_nothing(index_elements=["user_id", "kind", "ref"]).returning(Action.__table__.c.id))
     return db.session.execute(stmt).first() is not None
 
