@@ -142,5 +142,6 @@ def test_a_failing_listener_never_breaks_the_action(app, user, db, make_template
 
 
 def test_record_clamps_negative_figures(app, user, db):
-    row = events.record(user.id, events.AI_CALL, tokens=-5, cost=-1)
-    assert (row.tokens, row.cost) == (0, 0.0)
+    events.record(user.id, events.AI_CALL, tokens=-5, cost=-1)
+    [row] = _events(db, name=events.AI_CALL)
+    assert (row.tokens, row.cost, row.source) == (0, 0.0, "server")
