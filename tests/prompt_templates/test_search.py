@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 
 from promptcraft.auth.models import User
 from promptcraft.prompt_templates import discovery
@@ -118,6 +119,28 @@ def test_an_empty_library_finds_nothing_whatever_the_estimate(db, monkeypatch, e
     monkeypatch.setattr(fulltext.FullTextRanker, "_expected_matches", lambda self, query, where: expected)
     page = discovery.list_templates(None, q="haiku")
     assert (page.results, page.count, page.count_capped) == ([], 0, False)
+
+
+def test_a_search_that_counts_again_changes_the_planner_settings_once(db, make_template):
+    """PostgreSQL: a count within a search runs under the search's settings. The statement that
+    changes them (and reads the newest id) never runs while they are in force: psycopg prepares
+    a statement run five times, and PostgreSQL keeps the first plan of one without parameters,
+    which, made with index scans off, read every row for the newest id in every later search."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL's planner settings")
+    make_template(None, title="Haiku", content="Write a haiku about rain.")
+    statements = []
+
+    def seen(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        assert discovery.list_templates(None, q="zzqqxx").count == 0  # nothing on the page: counted again
+        assert discovery.list_templates(None, q="haiku").count == 1
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", seen)
+    assert sum("current_setting(" in statement for statement in statements) == 2
 
 
 def test_snippets_mark_matches_and_escape_user_text(db, make_template):
