@@ -42,6 +42,7 @@ TEMPLATES = Template.__table__
 FTS = sa.table("templates_fts", sa.column("rowid"))
 SEARCH_VECTOR = sa.literal_column("templates.search_vector")  # what matches (GIN index)
 RANK_VECTOR = sa.literal_column("templates.rank_vector")  # what scores (migration 0017)
+ROW_ADDRESS = sa.literal_column("templates.ctid")
 ENGLISH = sa.literal_column("'english'::regconfig")
 HEADLINE_OPTIONS = f"StartSel={OPEN}, StopSel={CLOSE}, MaxWords=28, MinWords=12, MaxFragments=1"
 TITLE_HEADLINE_OPTIONS = f"StartSel={OPEN}, StopSel={CLOSE}, HighlightAll=true"
@@ -164,9 +165,10 @@ class FullTextRanker:
         return SEARCH_VECTOR.op("@@")(tsquery), sa.func.ts_rank(RANK_VECTOR, tsquery, 1), TEMPLATES
 
     def _pg_matches(self, query: TermQuery, where: sa.ColumnElement, floored: bool = False,
-                    scored: bool = False) -> tuple[sa.Select, sa.CTE]:
+                    scored: bool | None = None) -> tuple[sa.Select, sa.CTE]:
         """PostgreSQL: the matching rows (`floored`: from the id in parameter `floor` up) that
-        pass `where`, and the CTE they are read from; `scored` adds each one's `relevance`.
+        pass `where`, and the CTE they are read from. `scored` True adds each one's
+        `relevance`, False its `row_address` (to be scored later), None neither.
 
         The CTE is materialized, so the planner cannot fold `where` into the index scan and
         test rows one by one; `where` is rewritten onto the CTE's columns. A floor on the id
@@ -177,12 +179,9 @@ class FullTextRanker:
         if floored:
             condition = sa.and_(condition, TEMPLATES.c.id >= sa.bindparam("floor", type_=sa.Integer))
         if scored:
-            # Scored while the match's row is read for its columns anyway: ts_rank on the short
-            # rank_vector in that row costs less than fetching the row again by its address for
-            # the RANK_DEPTH that are ranked, though a broad query scores some it will not rank.
-            # (Search's ranking statement: 10-25 % faster at 15,000 templates, 5-30 % at
-            # 150,000; "more like this", whose long query costs ts_rank more, about the same.)
             columns.append(sa.func.ts_rank(RANK_VECTOR, self._tsquery(query), 1).label("relevance"))
+        elif scored is False:
+            columns.append(ROW_ADDRESS.label("row_address"))
         matches = sa.select(*columns).where(condition).cte("matches").prefix_with("MATERIALIZED")
         on_matches = ClauseAdapter(matches).traverse(where)
         if any(getattr(element, "table", None) is TEMPLATES for element in iterate(on_matches)):
@@ -343,7 +342,8 @@ class FullTextRanker:
         or the first `head` of them; it also tells how many it ranked (`total`). When the head
         turns out not to be every match, nothing is scored (the caller ranks elsewhere)."""
         deep = offset + limit > RANK_DEPTH
-        shape = ("pg_rank", RANK_DEPTH, deep, floor is not None, head is not None)
+        in_row = _scored_in_row(query)
+        shape = ("pg_rank", RANK_DEPTH, deep, floor is not None, head is not None, in_row)
         stmt = _reused(shape, where, lambda: self._pg_ranked(query, where, deep, floor is not None, head is not None))
         result = _run(stmt, {"terms": query.tsquery(), "floor": floor, "head": head,
                              "page_limit": limit, "page_offset": offset}).all()
@@ -352,7 +352,8 @@ class FullTextRanker:
     def _pg_ranked(self, query: TermQuery, where: sa.ColumnElement, deep: bool, floored: bool,
                    headed: bool) -> sa.Select:
         """The statement behind `_pg_rank`; the query, floor, head and page are parameters."""
-        rows, matches = self._pg_matches(query, where, floored, scored=True)
+        in_row = _scored_in_row(query)
+        rows, matches = self._pg_matches(query, where, floored, scored=in_row)
         head = sa.bindparam("head", type_=sa.Integer)
         if headed:
             head_rows = rows.limit(head).subquery()
@@ -364,10 +365,16 @@ class FullTextRanker:
             recency = sa.func.row_number().over(order_by=matches.c.id.desc())
             rows = rows.add_columns(sa.case((recency > RANK_DEPTH, 1), else_=0).label("older"))
         candidates = rows.subquery()
-        score = candidates.c.relevance * _boost(candidates.c.usage_count, candidates.c.rating_avg)
+        source = candidates
+        if in_row:
+            relevance = candidates.c.relevance
+        else:  # scored outside the LIMIT above: only the candidates' rows are read again, by address
+            relevance = sa.func.ts_rank(RANK_VECTOR, self._tsquery(query), 1)
+            source = candidates.join(TEMPLATES, candidates.c.row_address == ROW_ADDRESS)
+        score = relevance * _boost(candidates.c.usage_count, candidates.c.rating_avg)
         if headed:
             score = sa.case((candidates.c.total < head, score), else_=0.0)
-        return (sa.select(candidates.c.id, score.label("score"), candidates.c.total)
+        return (sa.select(candidates.c.id, score.label("score"), candidates.c.total).select_from(source)
                 .order_by(candidates.c.older, sa.desc("score"), candidates.c.id)
                 .limit(sa.bindparam("page_limit", type_=sa.Integer))
                 .offset(sa.bindparam("page_offset", type_=sa.Integer)))
@@ -451,6 +458,20 @@ def _needles(query: TermQuery) -> list[str]:
     to the part its inflections share ("marketing" → "market"), lower, capitalised and upper."""
     stems = [typing_prefix(term) for term in query.terms]
     return list(dict.fromkeys(form for stem in stems for form in (stem, stem.capitalize(), stem.upper())))
+
+
+def _scored_in_row(query: TermQuery) -> bool:
+    """PostgreSQL: whether matches are scored as their rows are read for the ranking columns.
+
+    A search's few words cost ts_rank little on the short rank_vector already in the row: that
+    costs less than reading the RANK_DEPTH candidates' rows again by address, though a broad
+    query scores matches it will not rank (a search's ranking statement: 10-25 % faster at
+    15,000 templates, 5-30 % at 150,000). "More like this" ORs pairs of many words, which costs
+    ts_rank several times more: only its candidates are scored, read again by their address
+    (scoring every match it read was 5-15 % slower, and the READ_CAP + 1 of a head that turned
+    out not to be every match, all for nothing).
+    """
+    return query.mode == "all"
 
 
 REUSED_LIMIT = 256  # statements kept for reuse: one per (kind, filters) seen, dropped all at once when full
