@@ -26,12 +26,19 @@ SERVER_EVENTS = (TEMPLATE_VIEWED, TEMPLATE_USED, TEMPLATE_CREATED, TEMPLATE_RATE
                  PROMPT_RECORDED, ASKME_FINISHED)
 
 
-def _event(user_id: uuid.UUID | None, name: str, source: str, *, occurred_at: datetime | None = None,
-           template_id: int | None = None, tokens: int = 0, cost: float = 0.0,
-           properties: dict[str, Any] | None = None) -> Event:
+def _event_values(user_id: uuid.UUID | None, name: str, source: str, *, occurred_at: datetime | None = None,
+                  template_id: int | None = None, tokens: int = 0, cost: float = 0.0,
+                  properties: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The column values of one event row."""
     when = (occurred_at or utcnow()).astimezone(UTC)
-    return Event(user_id=user_id, name=name, source=source, occurred_at=when, day=when.date(),
-                 template_id=template_id, tokens=tokens, cost=cost, properties=properties or {}, received_at=utcnow())
+    return {"user_id": user_id, "name": name, "source": source, "occurred_at": when, "day": when.date(),
+            "template_id": template_id, "tokens": tokens, "cost": cost, "properties": properties or {},
+            "received_at": utcnow()}
+
+
+def _event(user_id: uuid.UUID | None, name: str, source: str, **fields: Any) -> Event:
+    """One event row, not yet added to the session."""
+    return Event(**_event_values(user_id, name, source, **fields))
 
 
 def track(user_id: uuid.UUID, events: list[dict[str, Any]]) -> list[Event]:
@@ -51,9 +58,7 @@ INSERT_EVENT = sa.insert(Event.__table__)
 def record(user_id: uuid.UUID | None, name: str, *, template_id: int | None = None, tokens: int = 0,
            cost: float = 0.0, **properties: Any) -> None:
     """Store one event the product observed (a listener calls this after the sender committed)."""
-    when = utcnow()
-    db.session.execute(INSERT_EVENT, {
-        "user_id": user_id, "name": name, "source": "server", "occurred_at": when, "day": when.date(),
-        "template_id": template_id, "tokens": max(0, int(tokens or 0)), "cost": max(0.0, float(cost or 0.0)),
-        "properties": properties, "received_at": when})
+    db.session.execute(INSERT_EVENT, _event_values(
+        user_id, name, "server", template_id=template_id, tokens=max(0, int(tokens or 0)),
+        cost=max(0.0, float(cost or 0.0)), properties=properties))
     db.session.commit()

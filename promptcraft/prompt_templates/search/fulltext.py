@@ -166,10 +166,10 @@ class FullTextRanker:
         return SEARCH_VECTOR.op("@@")(tsquery), sa.func.ts_rank(RANK_VECTOR, tsquery, 1), TEMPLATES
 
     def _pg_matches(self, query: TermQuery, where: sa.ColumnElement, floored: bool = False,
-                    scored: bool | None = None) -> tuple[sa.Select, sa.CTE]:
+                    carried: tuple[sa.ColumnElement, ...] = ()) -> tuple[sa.Select, sa.CTE]:
         """PostgreSQL: the matching rows (`floored`: from the id in parameter `floor` up) that
-        pass `where`, and the CTE they are read from. `scored` True adds each one's
-        `relevance`, False its `row_address` (to be scored later), None neither.
+        pass `where`, with the ranking columns and the `carried` ones read from each row, and
+        the CTE they are read from.
 
         The CTE is materialized, so the planner cannot fold `where` into the index scan and
         test rows one by one; `where` is rewritten onto the CTE's columns. A floor on the id
@@ -179,11 +179,7 @@ class FullTextRanker:
         condition = SEARCH_VECTOR.op("@@")(self._tsquery(query))
         if floored:
             condition = sa.and_(condition, TEMPLATES.c.id >= sa.bindparam("floor", type_=sa.Integer))
-        if scored:
-            columns.append(sa.func.ts_rank(RANK_VECTOR, self._tsquery(query), 1).label("relevance"))
-        elif scored is False:
-            columns.append(ROW_ADDRESS.label("row_address"))
-        matches = sa.select(*columns).where(condition).cte("matches").prefix_with("MATERIALIZED")
+        matches = sa.select(*columns, *carried).where(condition).cte("matches").prefix_with("MATERIALIZED")
         on_matches = ClauseAdapter(matches).traverse(where)
         if any(getattr(element, "table", None) is TEMPLATES for element in iterate(on_matches)):
             raise ValueError(f"search filters may use only {', '.join(RANKING_COLUMNS)}")  # or add the column
@@ -345,16 +341,20 @@ class FullTextRanker:
         deep = offset + limit > RANK_DEPTH
         in_row = _scored_in_row(query)
         shape = ("pg_rank", RANK_DEPTH, deep, floor is not None, head is not None, in_row)
-        stmt = _reused(shape, where, lambda: self._pg_ranked(query, where, deep, floor is not None, head is not None))
+        stmt = _reused(shape, where, lambda: self._pg_ranked(query, where, deep, floor is not None, head is not None,
+                                                              in_row))
         result = _run(stmt, {"terms": query.tsquery(), "floor": floor, "head": head,
                              "page_limit": limit, "page_offset": offset}).all()
         return [(row.id, float(row.score)) for row in result], (result[0] if result else None)
 
     def _pg_ranked(self, query: TermQuery, where: sa.ColumnElement, deep: bool, floored: bool,
-                   headed: bool) -> sa.Select:
-        """The statement behind `_pg_rank`; the query, floor, head and page are parameters."""
-        in_row = _scored_in_row(query)
-        rows, matches = self._pg_matches(query, where, floored, scored=in_row)
+                   headed: bool, in_row: bool) -> sa.Select:
+        """The statement behind `_pg_rank`; the query, floor, head and page are parameters.
+        `in_row`: each match is scored as its row is read (see `_scored_in_row`), else only the
+        candidates are, their rows read again by address."""
+        _, relevance, _ = self._match(query)
+        carried = relevance.label("relevance") if in_row else ROW_ADDRESS.label("row_address")
+        rows, matches = self._pg_matches(query, where, floored, carried=(carried,))
         head = sa.bindparam("head", type_=sa.Integer)
         if headed:
             head_rows = rows.limit(head).subquery()
@@ -370,7 +370,6 @@ class FullTextRanker:
         if in_row:
             relevance = candidates.c.relevance
         else:  # scored outside the LIMIT above: only the candidates' rows are read again, by address
-            relevance = sa.func.ts_rank(RANK_VECTOR, self._tsquery(query), 1)
             source = candidates.join(TEMPLATES, candidates.c.row_address == ROW_ADDRESS)
         score = relevance * _boost(candidates.c.usage_count, candidates.c.rating_avg)
         if headed:
