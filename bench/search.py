@@ -9,10 +9,16 @@ baseline of a plain LIKE scan over the same rows (every word must appear, most u
 a page and its count); and how many of similar's 8 results are variants of the same bundled
 prompt (its closest templates). Each query, filter and template runs RUNS times (the LIKE scan
 BASELINE_RUNS times).
+
+Every size is its own library (each a copy of the next smaller one, grown), and the sizes are
+measured in turns — a round of every measure on each size, then the next round — so that the
+scaling figure (p95 at the largest size over p95 at the smallest) compares searches made in the
+same minutes, not minutes apart on a machine whose speed drifts.
 Figures are written to bench/results/search.json.
 
 Usage:  .venv/bin/python bench/search.py [--sizes 15000,60000,150000] [--backends sqlite,postgresql]
-PostgreSQL: BENCH_POSTGRES_URL (default postgresql://postgres@127.0.0.1:5432/bench_search; created if missing).
+PostgreSQL: BENCH_POSTGRES_URL (default postgresql://postgres@127.0.0.1:5432/bench_search); the
+libraries are its databases bench_search_15000 and so on, made afresh on each run.
 """
 from __future__ import annotations
 
@@ -20,16 +26,19 @@ import argparse
 import json
 import os
 import random
+import sqlite3
 import statistics
 import sys
 import tempfile
 import time
+from contextlib import closing
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import sqlalchemy as sa  # noqa: E402
+from flask import Flask  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 
 from promptcraft import create_app  # noqa: E402
@@ -155,70 +164,101 @@ def timed(fn) -> float:
     return (time.perf_counter() - started) * 1000
 
 
-def measure(app, size: int, bundled_count: int) -> dict:
-    rng = random.Random(size)
-    result: dict[str, dict] = {}
-    with app.app_context():
-        ids = list(db.session.scalars(sa.select(Template.id).order_by(sa.func.random()).limit(20)))
-        samples: dict[str, list[float]] = {k: [] for k in (
-            "search_service", "filtered_service", "similar_service", "like_scan")}
-        for _ in range(BASELINE_RUNS):
-            for query in QUERIES:
-                samples["like_scan"].append(timed(lambda q=query: like_scan(q)))
-                db.session.remove()
-        for _ in range(RUNS):
-            for query in QUERIES:
-                samples["search_service"].append(timed(lambda q=query: discovery.list_templates(None, q=q)))
-                db.session.remove()
-            for category, tag in FILTERS:
-                filters = discovery.Filters(category=category, tag=tag)
-                ordering = rng.choice(["-usage", "-rating", "-created", "title"])
-                samples["filtered_service"].append(timed(
-                    lambda f=filters, o=ordering: discovery.list_templates(None, filters=f, ordering=o)))
-            for template_id in ids:
-                samples["similar_service"].append(timed(lambda t=template_id: discovery.similar(t, None)))
-            db.session.remove()
-        # Relevance of "more like this": the library's variants of the same bundled prompt (every
-        # len(rows)-th id, see `variant`) are its closest templates; how many of the 8 shown are one.
-        found = [sum((t.id - 1) % bundled_count == (template_id - 1) % bundled_count
-                     for t in discovery.similar(template_id, None)) for template_id in ids]
-        result["similar_variants_in_8"] = round(statistics.mean(found), 2)
-    client = app.test_client()
-    http: dict[str, list[float]] = {"search_http": [], "filtered_http": [], "similar_http": []}
+def measure(apps: dict[int, Flask], bundled_count: int) -> dict[int, dict]:
+    """Every measure on every library, the sizes taking turns (see the module's docstring)."""
+    kinds = ("search_service", "filtered_service", "similar_service", "like_scan",
+             "search_http", "filtered_http", "similar_http")
+    samples = {size: {kind: [] for kind in kinds} for size in apps}
+    rngs = {size: random.Random(size) for size in apps}
+    ids = {}
+    for size, app in apps.items():
+        with app.app_context():
+            ids[size] = list(db.session.scalars(sa.select(Template.id).order_by(sa.func.random()).limit(20)))
+    for _ in range(BASELINE_RUNS):
+        for size, app in apps.items():
+            with app.app_context():
+                for query in QUERIES:
+                    samples[size]["like_scan"].append(timed(lambda q=query: like_scan(q)))
+                    db.session.remove()
     for _ in range(RUNS):
-        for query in QUERIES:
-            http["search_http"].append(timed(lambda q=query: client.get("/api/v2/templates/", query_string={"q": q})))
-        for category, tag in FILTERS:
-            params = {k: v for k, v in {"category": category, "tag": tag, "ordering": "-usage"}.items() if v}
-            http["filtered_http"].append(timed(lambda p=params: client.get("/api/v2/templates/", query_string=p)))
-        for template_id in ids:
-            http["similar_http"].append(timed(lambda t=template_id: client.get(f"/api/v2/prompts/{t}/similar/")))
-    for name, values in {**samples, **http}.items():
-        result[name] = summary(values)
-    result["speedup_vs_like_p50"] = round(result["like_scan"]["p50_ms"] / result["search_service"]["p50_ms"], 1)
-    result["speedup_vs_like_p95"] = round(result["like_scan"]["p95_ms"] / result["search_service"]["p95_ms"], 1)
+        for size, app in apps.items():
+            measure_round(app, samples[size], ids[size], rngs[size])
+    result: dict[int, dict] = {}
+    for size, app in apps.items():
+        with app.app_context():
+            # Relevance of "more like this": the library's variants of the same bundled prompt (every
+            # len(rows)-th id, see `variant`) are its closest templates; how many of the 8 shown are one.
+            found = [sum((t.id - 1) % bundled_count == (template_id - 1) % bundled_count
+                         for t in discovery.similar(template_id, None)) for template_id in ids[size]]
+        figures = {name: summary(values) for name, values in samples[size].items() if not name.startswith("query:")}
+        # What decides the p95: each query's own p50 at the service level, slowest first.
+        by_query = {name.removeprefix("query:"): round(statistics.median(values), 2)
+                    for name, values in samples[size].items() if name.startswith("query:")}
+        figures["search_service_p50_by_query"] = dict(sorted(by_query.items(), key=lambda item: -item[1]))
+        figures["similar_variants_in_8"] = round(statistics.mean(found), 2)
+        figures["speedup_vs_like_p50"] = round(figures["like_scan"]["p50_ms"] / figures["search_service"]["p50_ms"], 1)
+        figures["speedup_vs_like_p95"] = round(figures["like_scan"]["p95_ms"] / figures["search_service"]["p95_ms"], 1)
+        result[size] = figures
     return result
 
 
-def make_app(backend: str, workdir: Path):
+def measure_round(app: Flask, samples: dict[str, list[float]], ids: list[int], rng: random.Random) -> None:
+    """Each query, filter and template once at the service level, then once through the test client."""
+    with app.app_context():
+        for query in QUERIES:
+            samples["search_service"].append(timed(lambda q=query: discovery.list_templates(None, q=q)))
+            samples.setdefault(f"query:{query}", []).append(samples["search_service"][-1])
+            db.session.remove()
+        for category, tag in FILTERS:
+            filters = discovery.Filters(category=category, tag=tag)
+            ordering = rng.choice(["-usage", "-rating", "-created", "title"])
+            samples["filtered_service"].append(timed(
+                lambda f=filters, o=ordering: discovery.list_templates(None, filters=f, ordering=o)))
+        for template_id in ids:
+            samples["similar_service"].append(timed(lambda t=template_id: discovery.similar(t, None)))
+        db.session.remove()
+    client = app.test_client()
+    for query in QUERIES:
+        samples["search_http"].append(timed(lambda q=query: client.get("/api/v2/templates/", query_string={"q": q})))
+    for category, tag in FILTERS:
+        params = {k: v for k, v in {"category": category, "tag": tag, "ordering": "-usage"}.items() if v}
+        samples["filtered_http"].append(timed(lambda p=params: client.get("/api/v2/templates/", query_string=p)))
+    for template_id in ids:
+        samples["similar_http"].append(timed(lambda t=template_id: client.get(f"/api/v2/prompts/{t}/similar/")))
+
+
+def make_app(backend: str, workdir: Path, size: int, copy_of: Flask | None = None) -> Flask:
+    """The app over the library of `size` templates: a new database, or a copy of `copy_of`'s."""
     if backend == "sqlite":
-        url = f"sqlite:///{workdir / 'bench.db'}"
+        path = workdir / f"bench_{size}.db"
+        if copy_of is not None:
+            # SQLite's backup API copies a database in WAL mode whole
+            with copy_of.app_context(), db.engine.connect() as source, closing(sqlite3.connect(path)) as target:
+                source.connection.driver_connection.backup(target)
+        url = f"sqlite:///{path}"
     else:
-        url = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/bench_search")
-        admin = sa.create_engine(url.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://") + "/postgres",
-                                 isolation_level="AUTOCOMMIT")
-        name = url.rsplit("/", 1)[1]
+        base = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/bench_search")
+        server, name = base.replace("postgresql://", "postgresql+psycopg://").rsplit("/", 1)
+        name = f"{name}_{size}"
+        admin = sa.create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
         with admin.connect() as connection:
             connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
-            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+            if copy_of is None:
+                connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+            else:
+                with copy_of.app_context():
+                    source = db.engine.url.database
+                    db.engine.dispose()  # a database is copied only with no one connected to it
+                connection.execute(sa.text(f'CREATE DATABASE "{name}" TEMPLATE "{source}"'))
         admin.dispose()
-        url = url.replace("postgresql://", "postgresql+psycopg://")
+        url = f"{server}/{name}"
     app = create_app("testing", {
         "SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False, "LOG_LEVEL": "WARNING",
         "BACKGROUND_INLINE": False})  # as in production: side effects (search analytics) after the response
-    with app.app_context():
-        upgrade()
-        seed_categories()
+    if copy_of is None:
+        with app.app_context():
+            upgrade()
+            seed_categories()
     return app
 
 
@@ -227,46 +267,55 @@ def main() -> None:
     parser.add_argument("--sizes", default="15000,60000,150000")
     parser.add_argument("--backends", default="sqlite,postgresql")
     args = parser.parse_args()
-    sizes = [int(s) for s in args.sizes.split(",")]
+    sizes = sorted(int(s) for s in args.sizes.split(","))
     rows = bundled()
     report: dict = {"sizes": sizes, "queries": QUERIES, "runs_per_query": RUNS,
                     "baseline_runs_per_query": BASELINE_RUNS, "backends": {}}
     for backend in args.backends.split(","):
         with tempfile.TemporaryDirectory() as tmp:
-            app = make_app(backend, Path(tmp))
+            apps: dict[int, Flask] = {}
             state: dict = {}
-            report["backends"][backend] = {}
             for size in sizes:
                 started = time.perf_counter()
+                app = apps[size] = make_app(backend, Path(tmp), size, copy_of=apps.get(previous(sizes, size)))
                 load(app, size, rows, state)
                 print(f"[{backend}] {size} templates loaded in {time.perf_counter() - started:.0f}s", flush=True)
-                figures = measure(app, size, len(rows))
-                report["backends"][backend][str(size)] = figures
-                print_table(backend, size, figures)
+            by_size = {str(size): figures for size, figures in measure(apps, len(rows)).items()}
+            for size in sizes:
+                print_table(backend, size, by_size[str(size)])
             first, last = str(sizes[0]), str(sizes[-1])
-            by_size = report["backends"][backend]
-            report["backends"][backend]["scaling_search_p95"] = round(
+            by_size["scaling_search_p95"] = round(
                 by_size[last]["search_service"]["p95_ms"] / by_size[first]["search_service"]["p95_ms"], 2)
-            report["backends"][backend]["scaling_search_http_p95"] = round(
+            by_size["scaling_search_http_p95"] = round(
                 by_size[last]["search_http"]["p95_ms"] / by_size[first]["search_http"]["p95_ms"], 2)
-            print(f"[{backend}] p95 {last} / p95 {first}: service ×{by_size['scaling_search_p95']}, "
+            report["backends"][backend] = by_size
+            print(f"[{backend}] p95 {last} / p95 {first}, measured in turns: service ×{by_size['scaling_search_p95']}, "
                   f"HTTP ×{by_size['scaling_search_http_p95']}\n", flush=True)
-            with app.app_context():
-                db.engine.dispose()
+            for app in apps.values():
+                with app.app_context():
+                    db.engine.dispose()
     out = ROOT / "bench" / "results" / "search.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=2) + "\n")
     print(f"wrote {out.relative_to(ROOT)}")
 
 
+def previous(sizes: list[int], size: int) -> int | None:
+    """The next smaller size, whose library this one's is grown from."""
+    smaller = [s for s in sizes if s < size]
+    return smaller[-1] if smaller else None
+
+
 def print_table(backend: str, size: int, figures: dict) -> None:
-    print(f"  {'measure':<20}{'p50 ms':>10}{'p95 ms':>10}")
+    print(f"[{backend}] {size} templates\n  {'measure':<20}{'p50 ms':>10}{'p95 ms':>10}")
     for name in ("search_service", "search_http", "filtered_service", "filtered_http", "similar_service",
                  "similar_http", "like_scan"):
         print(f"  {name:<20}{figures[name]['p50_ms']:>10.2f}{figures[name]['p95_ms']:>10.2f}")
     print(f"  search vs LIKE scan: ×{figures['speedup_vs_like_p50']} at p50, ×{figures['speedup_vs_like_p95']} at p95",
           flush=True)
     print(f"  similar: {figures['similar_variants_in_8']} of 8 results are variants of the same prompt", flush=True)
+    slowest = list(figures["search_service_p50_by_query"].items())[:4]
+    print("  slowest queries (service p50 ms): " + ", ".join(f"{query} {ms:.2f}" for query, ms in slowest), flush=True)
 
 
 if __name__ == "__main__":
