@@ -13,7 +13,9 @@ BASELINE_RUNS times).
 Every size is its own library (each a copy of the next smaller one, grown), and the sizes are
 measured in turns — a round of every measure on each size, then the next round — so that the
 scaling figure (p95 at the largest size over p95 at the smallest) compares searches made in the
-same minutes, not minutes apart on a machine whose speed drifts.
+same minutes, not minutes apart on a machine whose speed drifts. Each timed round on a library
+follows an untimed one of the same requests, which brings back into the caches the pages the
+other libraries' rounds pushed out (a library served on its own keeps them).
 Figures are written to bench/results/search.json.
 
 Usage:  .venv/bin/python bench/search.py [--sizes 15000,60000,150000] [--backends sqlite,postgresql]
@@ -182,6 +184,12 @@ def measure(apps: dict[int, Flask], bundled_count: int) -> dict[int, dict]:
                     db.session.remove()
     for _ in range(RUNS):
         for size, app in apps.items():
+            # Each timed round follows an untimed one of the same requests: the libraries share
+            # the machine's caches (on PostgreSQL, one server's buffers), as libraries served
+            # apart never would, and each would find the pages the others pushed out cold.
+            warm = random.Random()
+            warm.setstate(rngs[size].getstate())
+            measure_round(app, {kind: [] for kind in kinds}, ids[size], warm)
             measure_round(app, samples[size], ids[size], rngs[size])
     result: dict[int, dict] = {}
     for size, app in apps.items():
