@@ -200,6 +200,12 @@ class Config:
     # Side effects of finished AI calls and chat turns run after the response, off the request
     # (promptcraft.background); inline, they run in the caller (tests: deterministic).
     BACKGROUND_INLINE = env_bool("BACKGROUND_INLINE", False)
+    # With a Redis URL, that background work and research jobs run on RQ workers (`flask jobs
+    # worker`, the Procfile's worker line) instead of in the serving process (promptcraft.jobs).
+    JOB_QUEUE_URL = env("JOB_QUEUE_URL")
+    JOB_QUEUE_NAME = env("JOB_QUEUE_NAME", "promptcraft")
+    JOB_TIMEOUT_SECONDS = env_int("JOB_TIMEOUT_SECONDS", 1800)
+    JOB_FAILURE_TTL_SECONDS = env_int("JOB_FAILURE_TTL_SECONDS", 7 * 24 * 3600)
     TESTING = False
     DEBUG = False
 
@@ -230,6 +236,7 @@ class TestingConfig(Config):
     TAVILY_API_KEY = None  # tests point it at a fake Tavily when they want web search
     RESEARCH_POLL_SECONDS = 0.05
     BACKGROUND_INLINE = True
+    JOB_QUEUE_URL = None  # tests that use RQ set it
 
 
 class ProductionConfig(Config):

@@ -56,6 +56,7 @@ def register_commands(app: Flask) -> None:
     from promptcraft.api_coverage import api_coverage
     from promptcraft.auth.cli import users_cli
     from promptcraft.billing.cli import billing_cli
+    from promptcraft.jobs import jobs_cli
     from promptcraft.prompt_templates.cli import templates_cli
 
     app.cli.add_command(seed)
@@ -64,3 +65,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(templates_cli)
     app.cli.add_command(billing_cli)
     app.cli.add_command(api_coverage)
+    app.cli.add_command(jobs_cli)

@@ -1,17 +1,21 @@
 """Fixtures: one app and one schema per session, every test isolated by emptying the tables.
 
 SQLite (a temporary file) by default; PostgreSQL when TEST_DATABASE_URL is set; Redis for the
-rate limiter when RATELIMIT_STORAGE_URI is set.
+rate limiter when RATELIMIT_STORAGE_URI is set, and for the tests of RQ job workers (`job_queue`,
+JOB_QUEUE_TEST_URL; skipped when no Redis answers).
 """
 from __future__ import annotations
 
 import os
 import threading
+import uuid
 from dataclasses import dataclass
 
 import pytest
+import redis
 import sqlalchemy as sa
 from flask_migrate import upgrade
+from rq import Queue, SimpleWorker
 from werkzeug.serving import make_server
 
 from promptcraft import create_app
@@ -211,3 +215,38 @@ def fake_stripe(app, fake_stripe_server, monkeypatch):
         monkeypatch.setitem(app.config, key, value)
     yield fake_stripe_server
     fake_stripe_server.reset()
+
+
+JOB_QUEUE_TEST_URL = os.environ.get("JOB_QUEUE_TEST_URL", "redis://127.0.0.1:6379/15")
+
+
+def _redis_or_skip() -> redis.Redis:
+    connection = redis.Redis.from_url(JOB_QUEUE_TEST_URL, socket_connect_timeout=0.5)
+    try:
+        connection.ping()
+    except redis.RedisError:
+        pytest.skip(f"no Redis at {JOB_QUEUE_TEST_URL}")
+    return connection
+
+
+@pytest.fixture
+def job_queue(app, monkeypatch):
+    """The production setting with a job queue: background work goes to an RQ queue of this test's
+    own; `job_queue.work()` runs what is queued in a worker, as `flask jobs worker --burst` does."""
+    connection = _redis_or_skip()
+    name = f"promptcraft-test-{uuid.uuid4().hex}"
+    monkeypatch.setitem(app.config, "BACKGROUND_INLINE", False)
+    monkeypatch.setitem(app.config, "JOB_QUEUE_URL", JOB_QUEUE_TEST_URL)
+    monkeypatch.setitem(app.config, "JOB_QUEUE_NAME", name)
+    app.extensions.pop("job_queue", None)
+    queue = Queue(name, connection=connection)
+
+    def work() -> None:
+        with app.app_context():
+            assert SimpleWorker([queue], connection=connection).work(burst=True)
+
+    queue.work = work
+    yield queue
+    app.extensions.pop("job_queue", None)
+    queue.empty()
+    queue.delete()

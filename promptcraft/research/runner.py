@@ -1,6 +1,6 @@
 """Where research jobs run: a thread of the serving process (a greenlet under gunicorn's gevent
 worker, whose monkey-patching makes `threading` cooperative), with its own app context and
-database session.
+database session; or, with JOB_QUEUE_URL, a job worker (`promptcraft.jobs`).
 
 A process can die with jobs in flight. `recover()` finds jobs still queued or running whose
 heartbeat is older than RESEARCH_STALE_SECONDS: each is resumed (run again from the start) while
@@ -14,9 +14,11 @@ import threading
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import redis
 import sqlalchemy as sa
 from flask import Flask, current_app
 
+from promptcraft import jobs
 from promptcraft.extensions import db
 from promptcraft.research.models import ResearchEvent, ResearchJob
 
@@ -29,7 +31,15 @@ def _threads(app: Flask) -> dict[int, threading.Thread]:
 
 
 def start(app: Flask, job_id: int) -> None:
-    """Run the job in the background; it outlives the request that started it."""
+    """Run the job in the background; it outlives the request that started it. On a job worker
+    when there is a queue; in this process when there is none, or it cannot be reached."""
+    if jobs.enabled():
+        try:
+            jobs.enqueue("promptcraft.research.runner.run", job_id)
+            return
+        except redis.RedisError:
+            log.warning("the job queue cannot be reached: research job %s runs in this process", job_id,
+                        exc_info=True)
     thread = threading.Thread(target=_run, args=(app, job_id), name=f"research-{job_id}", daemon=True)
     _threads(app)[job_id] = thread
     thread.start()
@@ -43,6 +53,13 @@ def _run(app: Flask, job_id: int) -> None:
             pipeline.run(job_id)
     finally:
         _threads(app).pop(job_id, None)
+
+
+def run(job_id: int) -> None:
+    """On a job worker: the whole job (its app context and session come from the worker)."""
+    from promptcraft.research.service import pipeline
+
+    pipeline.run(job_id)
 
 
 def wait(app: Flask, job_id: int, timeout: float = 30.0) -> bool:

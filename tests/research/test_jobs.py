@@ -2,6 +2,7 @@
 from the library and the user's own prompts, and ends with a brief that cites its sources."""
 from __future__ import annotations
 
+import json
 import re
 
 from promptcraft.research import runner
@@ -101,3 +102,14 @@ def test_out_of_model_allowance_the_brief_is_composed_offline_and_says_why(app, 
     job = research(auth.headers(user), "SQL query indexes")
     assert job["status"] == "done" and job["brief_method"] == "local" and fake.requests == []
     assert any(m["message"].startswith("The model was not used (") for m in job["messages"])
+
+
+def test_a_research_job_runs_on_the_worker(client, auth, user, db, material, job_queue):
+    created = client.post("/api/v2/research/jobs/", json={"topic": "SQL query indexes"}, headers=auth.headers(user))
+    assert created.status_code == 201
+    assert created.json["status"] == "queued" and job_queue.count == 1
+
+    job_queue.work()
+    db.session.expire_all()
+    job = db.session.get(ResearchJob, created.json["id"])
+    assert job.status == "done" and job.progress == 100 and f"template:{material['sql']}" in json.dumps(job.sources)

@@ -1,0 +1,77 @@
+"""Where background work runs: in the serving process, or on RQ workers over Redis.
+
+Without JOB_QUEUE_URL every piece of background work runs in the process that asked for it (a
+thread, a greenlet under gunicorn's gevent worker): the side effects after a response
+(`background`) and research jobs (`research.runner`). With it, both are enqueued on RQ (queue
+JOB_QUEUE_NAME) and run by `flask jobs worker` processes — the Procfile's `worker:` line — so a
+web worker's CPU goes to requests and streams, and several web processes or hosts share the
+workers.
+
+A job is a function's dotted name and plain arguments; the worker runs it in an app context and
+a database session of its own, like the in-process runners do.
+"""
+from __future__ import annotations
+
+import importlib
+import logging
+from typing import Any
+
+import click
+import redis
+import rq
+from flask import current_app
+from flask.cli import AppGroup
+
+from promptcraft.extensions import db
+
+log = logging.getLogger("promptcraft.jobs")
+
+
+def enabled() -> bool:
+    """Whether background work goes to RQ (JOB_QUEUE_URL is set)."""
+    return bool(current_app.config.get("JOB_QUEUE_URL"))
+
+
+def queue() -> rq.Queue:
+    """The app's RQ queue (one Redis connection pool per app)."""
+    found = current_app.extensions.get("job_queue")
+    if found is None:
+        connection = redis.Redis.from_url(current_app.config["JOB_QUEUE_URL"])
+        found = current_app.extensions["job_queue"] = rq.Queue(
+            current_app.config["JOB_QUEUE_NAME"], connection=connection,
+            default_timeout=current_app.config["JOB_TIMEOUT_SECONDS"])
+    return found
+
+
+def enqueue(function: str, *args: Any, timeout: int | None = None) -> rq.job.Job:
+    """Run `function` (a dotted name: "package.module.name") with `args` on a worker.
+
+    Raises redis.RedisError when the queue cannot be reached: the caller decides what falls back."""
+    return queue().enqueue_call(run, args=(function, *args), timeout=timeout,
+                                result_ttl=0, failure_ttl=current_app.config["JOB_FAILURE_TTL_SECONDS"])
+
+
+def run(function: str, *args: Any) -> None:
+    """On a worker: call `function` in an app context of its own, its session closed after."""
+    module_name, _, name = function.rpartition(".")
+    target = getattr(importlib.import_module(module_name), name)
+    with current_app._get_current_object().app_context():
+        try:
+            target(*args)
+        finally:
+            db.session.remove()
+
+
+jobs_cli = AppGroup("jobs", help="Background work on RQ workers (JOB_QUEUE_URL).")
+
+
+@jobs_cli.command("worker")
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty instead of waiting for more.")
+def worker(burst: bool) -> None:
+    """Run queued background work: side effects of requests, research jobs."""
+    if not enabled():
+        raise click.UsageError("JOB_QUEUE_URL is not set: background work runs in the serving process.")
+    work = queue()
+    click.echo(f"Working on queue {work.name!r}" + (" until it is empty." if burst else "."))
+    # One process runs jobs one after another (no fork per job: most are a few statements).
+    rq.SimpleWorker([work], connection=work.connection).work(burst=burst, logging_level="WARNING")
