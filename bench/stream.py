@@ -8,6 +8,8 @@ any chat) of `--chunks` chunks `--interval` s apart from an efficient fake DeepS
     concurrency measured the same minute; the difference is what the gateway adds
   - the worker's CPU microseconds per relayed event
   - the worker's memory per open stream (peak RSS while all streams are open, minus idle RSS)
+  - the worker's CPU per stream once every stream's side effects (analytics, XP) have run too,
+    which the per-event figure leaves out when they run after the last stream ends
 
 The same runs against `floor` (bench/floor_app.py: a bare Flask + requests relay, no database,
 no auth, under the same gunicorn settings) show what the framework, the worker and the HTTP
@@ -183,8 +185,12 @@ def start_gunicorn(port: int, env: dict[str, str], log, app: str = "wsgi:app") -
 
 
 def worker_pid(master: int) -> int:
-    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
-    return int(children[0])
+    """The master's one worker (the master may listen a moment before it has forked it)."""
+    for _ in range(100):
+        if children := Path(f"/proc/{master}/task/{master}/children").read_text().split():
+            return int(children[0])
+        time.sleep(0.1)
+    raise RuntimeError(f"gunicorn {master} started no worker")
 
 
 async def sample_rss(pid: int, stop: asyncio.Event, peaks: list[int]) -> None:
@@ -205,6 +211,31 @@ def start_job_worker(env: dict[str, str], log) -> subprocess.Popen:
                             stdout=subprocess.DEVNULL, stderr=log)
 
 
+# Analytics events each stream's side effects write (ai.call; the chat adds chat.turn): when all
+# of them are in, the side effects have run.
+SIDE_EFFECT_EVENTS = {"chat": 2, "basic": 1}
+
+
+def recorded_events(database_url: str) -> int:
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(database_url.replace("postgresql://", "postgresql+psycopg://"))
+    with engine.connect() as connection:
+        count = connection.execute(sa.text("SELECT count(*) FROM analytics_events")).scalar()
+    engine.dispose()
+    return count
+
+
+def wait_for_side_effects(database_url: str, expected: int, timeout: float = 180.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while recorded_events(database_url) < expected:
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.25)
+    time.sleep(0.5)  # the last send's other receivers (XP) finish after its analytics event
+    return True
+
+
 def wait_for_queue(job_queue: dict[str, str], timeout: float = 120.0) -> None:
     """Until the job worker has taken every queued job (one run's side effects end before the next run)."""
     import redis
@@ -217,12 +248,13 @@ def wait_for_queue(job_queue: dict[str, str], timeout: float = 120.0) -> None:
 
 
 async def measure(count: int, args, port: int, upstream_port: int, key: str, pid: int, endpoint: str,
-                  jobs_pid: int | None = None) -> dict:
+                  database_url: str, jobs_pid: int | None = None) -> dict:
     expected = expected_text(args.chunks)
     body = {"model": "deepseek-v4-flash", "messages": [{"role": "user", "content": "Hello"}], "stream": True}
     direct = await run_many(count, args.ramp, lambda: stream_once(upstream_port, "/chat/completions", body, {},
                                                                   gateway=False))
     await asyncio.sleep(1)
+    events_before = recorded_events(database_url) if endpoint in SIDE_EFFECT_EVENTS else 0
     idle_rss, cpu_before = rss_bytes(pid), cpu_seconds(pid)
     jobs_cpu_before = cpu_seconds(jobs_pid) if jobs_pid else 0.0
     stop, peaks = asyncio.Event(), []
@@ -239,6 +271,12 @@ async def measure(count: int, args, port: int, upstream_port: int, key: str, pid
         spy.wait()
     cpu = cpu_seconds(pid) - cpu_before
     jobs_cpu = cpu_seconds(jobs_pid) - jobs_cpu_before if jobs_pid else None
+    settled = None
+    if endpoint in SIDE_EFFECT_EVENTS and wait_for_side_effects(
+            database_url, events_before + count * SIDE_EFFECT_EVENTS[endpoint]):
+        settled = {"worker_cpu_ms_per_stream": round((cpu_seconds(pid) - cpu_before) * 1000 / count, 2),
+                   "job_worker_cpu_ms_per_stream": round((cpu_seconds(jobs_pid) - jobs_cpu_before) * 1000 / count, 2)
+                   if jobs_pid else None}
     deltas = args.chunks
     exact = [r for r in results if r["status"] == 200 and r["text"] == expected
              and r["events"] == opening + ["delta"] * deltas + ["done"]]
@@ -256,6 +294,7 @@ async def measure(count: int, args, port: int, upstream_port: int, key: str, pid
         "cpu_us_per_relayed_event": round(cpu * 1e6 / max(relayed, 1), 1),
         "worker_cpu_seconds": round(cpu, 2), "relayed_events": relayed,
         "job_worker_cpu_seconds": round(jobs_cpu, 2) if jobs_cpu is not None else None,
+        "with_side_effects": settled,
         "memory_per_open_stream_kb": round((max(peaks) - idle_rss) / count / 1024, 1),
         "worker_rss_idle_mb": round(idle_rss / 2**20, 1), "worker_rss_peak_mb": round(max(peaks) / 2**20, 1),
     }
@@ -301,7 +340,7 @@ def main() -> None:
                     if job_queue:
                         wait_for_queue(job_queue)
                     figures = asyncio.run(measure(count, args, server[0], upstream_port, key, server[1], endpoint,
-                                                  jobs.pid if jobs and endpoint != "floor" else None))
+                                                  url, jobs.pid if jobs and endpoint != "floor" else None))
                     report["runs"].append(figures)
                     print(f"[{endpoint}] {count:>5} streams: {figures['completed']} completed, "
                           f"{figures['byte_exact']} byte-exact; "
@@ -312,6 +351,10 @@ def main() -> None:
                           f"per event; {figures['memory_per_open_stream_kb']} KB per open stream"
                           + (f"; job worker {figures['job_worker_cpu_seconds']} s CPU"
                              if figures["job_worker_cpu_seconds"] is not None else ""), flush=True)
+                    if settled := figures["with_side_effects"]:
+                        print(f"        with every side effect run: worker {settled['worker_cpu_ms_per_stream']} ms "
+                              f"CPU per stream" + (f", job worker {settled['job_worker_cpu_ms_per_stream']} ms"
+                                                   if jobs else ""), flush=True)
         finally:
             for server in (floor, gunicorn, jobs):
                 if server:

@@ -32,15 +32,23 @@ def enabled() -> bool:
     return bool(current_app.config.get("JOB_QUEUE_URL"))
 
 
+ENQUEUE_TIMEOUT_SECONDS = 2.0  # the longest a web process waits on Redis to hand work over
+
+
 def queue() -> rq.Queue:
-    """The app's RQ queue (one Redis connection pool per app)."""
+    """The app's RQ queue for handing work over (one Redis connection pool per app). Its
+    connection gives up after ENQUEUE_TIMEOUT_SECONDS: a stuck Redis must not hold a response."""
     found = current_app.extensions.get("job_queue")
     if found is None:
-        connection = redis.Redis.from_url(current_app.config["JOB_QUEUE_URL"])
-        found = current_app.extensions["job_queue"] = rq.Queue(
-            current_app.config["JOB_QUEUE_NAME"], connection=connection,
-            default_timeout=current_app.config["JOB_TIMEOUT_SECONDS"])
+        found = current_app.extensions["job_queue"] = _queue(socket_connect_timeout=ENQUEUE_TIMEOUT_SECONDS,
+                                                             socket_timeout=ENQUEUE_TIMEOUT_SECONDS)
     return found
+
+
+def _queue(**connection_options: Any) -> rq.Queue:
+    connection = redis.Redis.from_url(current_app.config["JOB_QUEUE_URL"], **connection_options)
+    return rq.Queue(current_app.config["JOB_QUEUE_NAME"], connection=connection,
+                    default_timeout=current_app.config["JOB_TIMEOUT_SECONDS"])
 
 
 def enqueue(function: str, *args: Any, timeout: int | None = None) -> rq.job.Job:
@@ -71,7 +79,7 @@ def worker(burst: bool) -> None:
     """Run queued background work: side effects of requests, research jobs."""
     if not enabled():
         raise click.UsageError("JOB_QUEUE_URL is not set: background work runs in the serving process.")
-    work = queue()
+    work = _queue()  # no socket timeout: a worker waits on Redis for its next job
     click.echo(f"Working on queue {work.name!r}" + (" until it is empty." if burst else "."))
     # One process runs jobs one after another (no fork per job: most are a few statements).
     rq.SimpleWorker([work], connection=work.connection).work(burst=burst, logging_level="WARNING")

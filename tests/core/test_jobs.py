@@ -6,10 +6,12 @@ tests/research/test_jobs.py."""
 from __future__ import annotations
 
 import json
+import socket
 
+import pytest
 import sqlalchemy as sa
 
-from promptcraft import background
+from promptcraft import background, jobs
 from promptcraft.analytics.models import Event
 from promptcraft.gamification.models import Action
 from tests.ai.test_gateway import parse_events
@@ -35,9 +37,22 @@ def test_a_chat_turn_s_side_effects_run_on_the_worker_not_in_the_web_process(cli
     assert job_queue.count == 0 and job_queue.failed_job_registry.count == 0
 
 
-def test_an_unreachable_queue_leaves_the_work_to_the_web_process(app, client, auth, user, db, monkeypatch):
+@pytest.fixture
+def silent_server():
+    """A TCP port that accepts connections and never answers (a stuck Redis)."""
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen(8)
+        yield f"redis://127.0.0.1:{server.getsockname()[1]}/0"
+
+
+@pytest.mark.parametrize("kind", ["refused", "stuck"])
+def test_an_unreachable_queue_leaves_the_work_to_the_web_process(app, client, auth, user, db, monkeypatch, kind,
+                                                                  silent_server):
     monkeypatch.setitem(app.config, "BACKGROUND_INLINE", False)
-    monkeypatch.setitem(app.config, "JOB_QUEUE_URL", "redis://127.0.0.1:1/0")  # nothing listens there
+    # refused: nothing listens on port 1; stuck: connected, never answered (given up after the timeout)
+    monkeypatch.setitem(app.config, "JOB_QUEUE_URL", "redis://127.0.0.1:1/0" if kind == "refused" else silent_server)
+    monkeypatch.setattr(jobs, "ENQUEUE_TIMEOUT_SECONDS", 0.3)
     app.extensions.pop("job_queue", None)
     try:
         response = client.get("/api/v2/templates/", query_string={"q": "cover letter"}, headers=auth.headers(user))
