@@ -21,6 +21,8 @@ import redis
 import rq
 from flask import current_app
 from flask.cli import AppGroup
+from rq.exceptions import NoSuchJobError
+from rq.job import Job, JobStatus
 
 from promptcraft.extensions import db
 
@@ -51,12 +53,25 @@ def _queue(**connection_options: Any) -> rq.Queue:
                     default_timeout=current_app.config["JOB_TIMEOUT_SECONDS"])
 
 
-def enqueue(function: str, *args: Any, timeout: int | None = None) -> rq.job.Job:
-    """Run `function` (a dotted name: "package.module.name") with `args` on a worker.
+def enqueue(function: str, *args: Any, key: str | None = None) -> Job:
+    """Run `function` (a dotted name: "package.module.name") with `args` on a worker; `key`
+    names the job, for `waiting`.
 
     Raises redis.RedisError when the queue cannot be reached: the caller decides what falls back."""
-    return queue().enqueue_call(run, args=(function, *args), timeout=timeout,
-                                result_ttl=0, failure_ttl=current_app.config["JOB_FAILURE_TTL_SECONDS"])
+    return queue().enqueue_call(run, args=(function, *args), job_id=key, result_ttl=0,
+                                failure_ttl=current_app.config["JOB_FAILURE_TTL_SECONDS"])
+
+
+WAITING = {JobStatus.QUEUED, JobStatus.DEFERRED, JobStatus.SCHEDULED}
+
+
+def waiting(key: str) -> bool:
+    """Whether the job named `key` is still waiting for a worker (False when it is running, over,
+    unknown, or the queue cannot be asked)."""
+    try:
+        return Job.fetch(key, connection=queue().connection).get_status() in WAITING
+    except (NoSuchJobError, redis.RedisError):
+        return False
 
 
 def run(function: str, *args: Any) -> None:

@@ -35,7 +35,7 @@ def start(app: Flask, job_id: int) -> None:
     when there is a queue; in this process when there is none, or it cannot be reached."""
     if jobs.enabled():
         try:
-            jobs.enqueue("promptcraft.research.runner.run", job_id)
+            jobs.enqueue("promptcraft.research.runner.run", job_id, key=_job_key(job_id))
             return
         except redis.RedisError:
             log.warning("the job queue cannot be reached: research job %s runs in this process", job_id,
@@ -53,6 +53,10 @@ def _run(app: Flask, job_id: int) -> None:
             pipeline.run(job_id)
     finally:
         _threads(app).pop(job_id, None)
+
+
+def _job_key(job_id: int) -> str:
+    return f"research-{job_id}"
 
 
 def run(job_id: int) -> None:
@@ -90,6 +94,8 @@ def recover(now: datetime | None = None) -> dict[str, list[int]]:
     for job_id, attempts in stale:
         if job_id in _threads(app):
             continue  # running here, just slow between two heartbeats
+        if jobs.enabled() and jobs.waiting(_job_key(job_id)):
+            continue  # queued behind other work on the job workers, not lost
         condition = sa.and_(ResearchJob.id == job_id, ResearchJob.status.in_(UNFINISHED),
                             ResearchJob.heartbeat_at < cutoff)
         if attempts < limit:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
 
 from promptcraft.research import runner
 from promptcraft.research.models import ResearchEvent, ResearchJob
@@ -113,3 +116,24 @@ def test_a_research_job_runs_on_the_worker(client, auth, user, db, material, job
     db.session.expire_all()
     job = db.session.get(ResearchJob, created.json["id"])
     assert job.status == "done" and job.progress == 100 and f"template:{material['sql']}" in json.dumps(job.sources)
+
+
+def test_recovery_leaves_a_job_waiting_on_the_queue_and_resumes_a_lost_one(app, client, auth, user, db, material,
+                                                                           job_queue):
+    headers = auth.headers(user)
+    waiting, lost = (client.post("/api/v2/research/jobs/", json={"topic": topic}, headers=headers).json["id"]
+                     for topic in ("SQL query indexes", "SQL joins"))
+    job_queue.fetch_job(f"research-{lost}").delete()  # as if Redis had lost it
+    long_ago = datetime.now(UTC) - timedelta(hours=1)
+    db.session.execute(sa.update(ResearchJob).values(heartbeat_at=long_ago))
+    db.session.commit()
+
+    assert runner.recover() == {"resumed": [lost], "failed": []}
+    assert job_queue.count == 2  # the waiting one, once; the lost one, again
+
+    job_queue.work()
+    db.session.expire_all()
+    for job_id in (waiting, lost):
+        job = db.session.get(ResearchJob, job_id)
+        assert job.status == "done" and job.attempts == 1
+    assert not any("restarted" in e.message for e in db.session.get(ResearchJob, waiting).events)
