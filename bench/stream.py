@@ -15,10 +15,6 @@ The same runs against `floor` (bench/floor_app.py: a bare Flask + requests relay
 no auth, under the same gunicorn settings) show what the framework, the worker and the HTTP
 client alone add on this machine at each load: the floor under the gateway's own figures.
 
-With `--job-queue REDIS_URL` the side effects after each stream (analytics, gamification) run on
-an RQ job worker of their own (`flask jobs worker`, JOB_QUEUE_URL) instead of in the web worker,
-as a deployment with a queue runs them; that worker's CPU is reported beside the web worker's.
-
 Streams start spread over `--ramp` seconds (less than a stream's length), so at the peak all
 of them are open at once. Usage: .venv/bin/python bench/stream.py [--concurrency 200,500,1000]
 Database: BENCH_STREAM_DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/bench_stream,
@@ -158,19 +154,15 @@ def prepare(database_url: str, workdir: Path) -> tuple[str, str]:
     return database_url, key
 
 
-def server_env(port: int, upstream_port: int, database_url: str, job_queue: dict[str, str]) -> dict[str, str]:
-    """The environment of the server under test, and of its job worker."""
-    return {**os.environ, "APP_ENV": "production", "SECRET_KEY": "b" * 40, "JWT_SECRET_KEY": "j" * 40,
+def start_gunicorn(port: int, upstream_port: int, database_url: str, log, app: str = "wsgi:app") -> subprocess.Popen:
+    """The server under test (or the floor relay, `app="floor_app:app"`); its stderr goes to `log`
+    (a file: a pipe nobody reads would fill up and block the worker on its next log line)."""
+    env = {**os.environ, "APP_ENV": "production", "SECRET_KEY": "b" * 40, "JWT_SECRET_KEY": "j" * 40,
            "DATABASE_URL": database_url, "AI_PROVIDERS": "deepseek", "DEEPSEEK_API_KEY": "bench",
            "DEEPSEEK_BASE_URL": f"http://127.0.0.1:{upstream_port}", "RATELIMIT_DEFAULT": "10000000 per minute",
            "AI_DAILY_REQUESTS": "100000000", "AI_DAILY_TOKENS": "1000000000", "LOG_LEVEL": "WARNING",
            "WEB_CONCURRENCY": "1", "WORKER_CONNECTIONS": "4000", "PORT": str(port), "HOST": "127.0.0.1",
-           "DB_POOL_SIZE": "40", "DB_MAX_OVERFLOW": "10", "AI_KEEPALIVE_SECONDS": "10", **job_queue}
-
-
-def start_gunicorn(port: int, env: dict[str, str], log, app: str = "wsgi:app") -> subprocess.Popen:
-    """The server under test (or the floor relay, `app="floor_app:app"`); its stderr goes to `log`
-    (a file: a pipe nobody reads would fill up and block the worker on its next log line)."""
+           "DB_POOL_SIZE": "40", "DB_MAX_OVERFLOW": "10", "AI_KEEPALIVE_SECONDS": "10"}
     process = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", app, "--backlog", "4096",
                                 "--pythonpath", str(ROOT / "bench")], cwd=ROOT, env=env,
                                stdout=subprocess.DEVNULL, stderr=log)
@@ -206,11 +198,6 @@ ENDPOINTS = {
 }
 
 
-def start_job_worker(env: dict[str, str], log) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "jobs", "worker"], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=log)
-
-
 # Analytics events each stream's side effects write (ai.call; the chat adds chat.turn): when all
 # of them are in, the side effects have run.
 SIDE_EFFECT_EVENTS = {"chat": 2, "basic": 1}
@@ -236,19 +223,8 @@ def wait_for_side_effects(database_url: str, expected: int, timeout: float = 180
     return True
 
 
-def wait_for_queue(job_queue: dict[str, str], timeout: float = 120.0) -> None:
-    """Until the job worker has taken every queued job (one run's side effects end before the next run)."""
-    import redis
-    import rq
-
-    queue = rq.Queue(job_queue["JOB_QUEUE_NAME"], connection=redis.Redis.from_url(job_queue["JOB_QUEUE_URL"]))
-    deadline = time.monotonic() + timeout
-    while (queue.count or queue.started_job_registry.count) and time.monotonic() < deadline:
-        time.sleep(0.2)
-
-
 async def measure(count: int, args, port: int, upstream_port: int, key: str, pid: int, endpoint: str,
-                  database_url: str, jobs_pid: int | None = None) -> dict:
+                  database_url: str) -> dict:
     expected = expected_text(args.chunks)
     body = {"model": "deepseek-v4-flash", "messages": [{"role": "user", "content": "Hello"}], "stream": True}
     direct = await run_many(count, args.ramp, lambda: stream_once(upstream_port, "/chat/completions", body, {},
@@ -256,7 +232,6 @@ async def measure(count: int, args, port: int, upstream_port: int, key: str, pid
     await asyncio.sleep(1)
     events_before = recorded_events(database_url) if endpoint in SIDE_EFFECT_EVENTS else 0
     idle_rss, cpu_before = rss_bytes(pid), cpu_seconds(pid)
-    jobs_cpu_before = cpu_seconds(jobs_pid) if jobs_pid else 0.0
     stop, peaks = asyncio.Event(), []
     sampler = asyncio.create_task(sample_rss(pid, stop, peaks))
     path, chat, opening = ENDPOINTS[endpoint]
@@ -270,13 +245,10 @@ async def measure(count: int, args, port: int, upstream_port: int, key: str, pid
     if spy:
         spy.wait()
     cpu = cpu_seconds(pid) - cpu_before
-    jobs_cpu = cpu_seconds(jobs_pid) - jobs_cpu_before if jobs_pid else None
     settled = None
     if endpoint in SIDE_EFFECT_EVENTS and wait_for_side_effects(
             database_url, events_before + count * SIDE_EFFECT_EVENTS[endpoint]):
-        settled = {"worker_cpu_ms_per_stream": round((cpu_seconds(pid) - cpu_before) * 1000 / count, 2),
-                   "job_worker_cpu_ms_per_stream": round((cpu_seconds(jobs_pid) - jobs_cpu_before) * 1000 / count, 2)
-                   if jobs_pid else None}
+        settled = round((cpu_seconds(pid) - cpu_before) * 1000 / count, 2)
     deltas = args.chunks
     exact = [r for r in results if r["status"] == 200 and r["text"] == expected
              and r["events"] == opening + ["delta"] * deltas + ["done"]]
@@ -293,8 +265,7 @@ async def measure(count: int, args, port: int, upstream_port: int, key: str, pid
                                   "p95": round(percentile(through, 95) - percentile(straight, 95), 1)},
         "cpu_us_per_relayed_event": round(cpu * 1e6 / max(relayed, 1), 1),
         "worker_cpu_seconds": round(cpu, 2), "relayed_events": relayed,
-        "job_worker_cpu_seconds": round(jobs_cpu, 2) if jobs_cpu is not None else None,
-        "with_side_effects": settled,
+        "worker_cpu_ms_per_stream_with_side_effects": settled,
         "memory_per_open_stream_kb": round((max(peaks) - idle_rss) / count / 1024, 1),
         "worker_rss_idle_mb": round(idle_rss / 2**20, 1), "worker_rss_peak_mb": round(max(peaks) / 2**20, 1),
     }
@@ -309,38 +280,28 @@ def main() -> None:
     parser.add_argument("--endpoints", default="chat,basic,floor",
                         help="chat: /api/v2/chat/completions/ (persisted); basic: /api/v2/chat/completions/basic/; "
                              "floor: a bare Flask + requests relay, same gunicorn settings (bench/floor_app.py)")
-    parser.add_argument("--job-queue", metavar="REDIS_URL",
-                        help="run the side effects on an RQ job worker over this Redis (JOB_QUEUE_URL)")
     args = parser.parse_args()
-    job_queue = {"JOB_QUEUE_URL": args.job_queue, "JOB_QUEUE_NAME": f"bench-stream-{os.getpid()}"} \
-        if args.job_queue else {}
     database = os.environ.get("BENCH_STREAM_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/bench_stream")
     upstream_port, port, floor_port = free_port(), free_port(), free_port()
     upstream = subprocess.Popen([sys.executable, str(ROOT / "bench" / "fake_upstream.py"), "--port",
                                  str(upstream_port), "--chunks", str(args.chunks), "--interval", str(args.interval)])
-    gunicorn = floor = jobs = None
+    gunicorn = floor = None
     with tempfile.TemporaryDirectory() as tmp, open(Path(tmp) / "gunicorn.log", "w+b") as log:
         try:
             url, key = prepare(database, Path(tmp))
-            gunicorn = start_gunicorn(port, server_env(port, upstream_port, url, job_queue), log)
+            gunicorn = start_gunicorn(port, upstream_port, url, log)
             pid = worker_pid(gunicorn.pid)
-            if job_queue:
-                jobs = start_job_worker(server_env(port, upstream_port, url, job_queue), log)
             if "floor" in args.endpoints.split(","):
-                floor = start_gunicorn(floor_port, server_env(floor_port, upstream_port, url, {}), log,
-                                       app="floor_app:app")
+                floor = start_gunicorn(floor_port, upstream_port, url, log, app="floor_app:app")
             asyncio.run(run_many(20, 0.5, lambda: stream_once(port, "/api/v2/chat/completions/", {"message": "warm"},
                                                               {"X-API-Key": key}, gateway=True)))
             report = {"chunks": args.chunks, "interval_s": args.interval, "ramp_s": args.ramp, "workers": 1,
-                      "worker_class": "gevent", "database": url.split(":")[0],
-                      "side_effects": "job worker (RQ)" if job_queue else "web worker", "runs": []}
+                      "worker_class": "gevent", "database": url.split(":")[0], "runs": []}
             for endpoint in args.endpoints.split(","):
                 for count in [int(c) for c in args.concurrency.split(",")]:
                     server = (floor_port, worker_pid(floor.pid)) if endpoint == "floor" else (port, pid)
-                    if job_queue:
-                        wait_for_queue(job_queue)
                     figures = asyncio.run(measure(count, args, server[0], upstream_port, key, server[1], endpoint,
-                                                  url, jobs.pid if jobs and endpoint != "floor" else None))
+                                                  url))
                     report["runs"].append(figures)
                     print(f"[{endpoint}] {count:>5} streams: {figures['completed']} completed, "
                           f"{figures['byte_exact']} byte-exact; "
@@ -348,15 +309,12 @@ def main() -> None:
                           f"{figures['ttft_gateway_ms']['p95']} ms, direct {figures['ttft_direct_ms']['p50']}/"
                           f"{figures['ttft_direct_ms']['p95']} ms, added {figures['gateway_added_ttft_ms']['p50']}/"
                           f"{figures['gateway_added_ttft_ms']['p95']} ms; {figures['cpu_us_per_relayed_event']} µs CPU "
-                          f"per event; {figures['memory_per_open_stream_kb']} KB per open stream"
-                          + (f"; job worker {figures['job_worker_cpu_seconds']} s CPU"
-                             if figures["job_worker_cpu_seconds"] is not None else ""), flush=True)
-                    if settled := figures["with_side_effects"]:
-                        print(f"        with every side effect run: worker {settled['worker_cpu_ms_per_stream']} ms "
-                              f"CPU per stream" + (f", job worker {settled['job_worker_cpu_ms_per_stream']} ms"
-                                                   if jobs else ""), flush=True)
+                          f"per event; {figures['memory_per_open_stream_kb']} KB per open stream", flush=True)
+                    if settled := figures["worker_cpu_ms_per_stream_with_side_effects"]:
+                        print(f"        worker CPU per stream once its side effects have run too: {settled} ms",
+                              flush=True)
         finally:
-            for server in (floor, gunicorn, jobs):
+            for server in (floor, gunicorn):
                 if server:
                     server.send_signal(signal.SIGTERM)
                     server.wait(20)

@@ -13,10 +13,6 @@ queued send has run: tests use it, and the process calls it at exit so a restart
 already queued. The queue is bounded (QUEUE_LIMIT): when the process falls that far behind, the
 sender runs its signal itself, which slows the senders down instead of growing memory. With
 BACKGROUND_INLINE (the testing configuration) the signal is sent at once.
-
-With JOB_QUEUE_URL the sends of `promptcraft.signals` go to RQ workers instead (`promptcraft.jobs`):
-the web process only enqueues them. If Redis cannot be reached, a send falls back to this
-process's queue, so nothing is lost.
 """
 from __future__ import annotations
 
@@ -27,11 +23,9 @@ import queue
 import threading
 from typing import Any
 
-import redis
 from blinker import Signal
 from flask import Flask, current_app
 
-from promptcraft import jobs, signals
 from promptcraft.extensions import db
 
 log = logging.getLogger("promptcraft.background")
@@ -102,21 +96,7 @@ def send_later(signal: Signal, sender: Any, **kwargs: Any) -> None:
     if current_app.config["BACKGROUND_INLINE"]:
         signal.send(sender, **kwargs)
         return
-    if jobs.enabled() and signals.named(getattr(signal, "name", "")) is signal:
-        try:
-            jobs.enqueue("promptcraft.background.deliver", signal.name, sender, kwargs)
-            return
-        except redis.RedisError:
-            log.warning("the job queue cannot be reached: %s is sent in this process", signal.name, exc_info=True)
     current_app.extensions["background"].submit(signal, sender, kwargs)
-
-
-def deliver(name: str, sender: Any, kwargs: dict[str, Any]) -> None:
-    """On a job worker: send the signal called `name`, as send_later was asked to."""
-    signal = signals.named(name)
-    if signal is None:
-        raise LookupError(f"no signal called {name!r}")
-    signal.send(sender, **kwargs)
 
 
 def drain(timeout: float = 10.0) -> bool:

@@ -5,16 +5,9 @@ Receivers live in the reacting domain's `listeners.py`.
 """
 from __future__ import annotations
 
-from blinker import Namespace, Signal
+from blinker import Namespace
 
 _signals = Namespace()
-
-
-def named(name: str) -> Signal | None:
-    """The signal of this namespace called `name` (how a job run by another process names the
-    signal it sends), or None."""
-    return _signals.get(name)
-
 
 user_registered = _signals.signal("user-registered")
 user_logged_in = _signals.signal("user-logged-in")

@@ -231,11 +231,10 @@ def _redis_or_skip() -> redis.Redis:
 
 @pytest.fixture
 def job_queue(app, monkeypatch):
-    """The production setting with a job queue: background work goes to an RQ queue of this test's
-    own; `job_queue.work()` runs what is queued in a worker, as `flask jobs worker --burst` does."""
+    """A job queue as production has it: background jobs go to an RQ queue of this test's own;
+    `job_queue.work()` runs what is queued in a worker, as `flask jobs worker --burst` does."""
     connection = _redis_or_skip()
     name = f"promptcraft-test-{uuid.uuid4().hex}"
-    monkeypatch.setitem(app.config, "BACKGROUND_INLINE", False)
     monkeypatch.setitem(app.config, "JOB_QUEUE_URL", JOB_QUEUE_TEST_URL)
     monkeypatch.setitem(app.config, "JOB_QUEUE_NAME", name)
     app.extensions.pop("job_queue", None)

@@ -2,11 +2,7 @@
 from the library and the user's own prompts, and ends with a brief that cites its sources."""
 from __future__ import annotations
 
-import json
 import re
-from datetime import UTC, datetime, timedelta
-
-import sqlalchemy as sa
 
 from promptcraft.research import runner
 from promptcraft.research.models import ResearchEvent, ResearchJob
@@ -105,35 +101,3 @@ def test_out_of_model_allowance_the_brief_is_composed_offline_and_says_why(app, 
     job = research(auth.headers(user), "SQL query indexes")
     assert job["status"] == "done" and job["brief_method"] == "local" and fake.requests == []
     assert any(m["message"].startswith("The model was not used (") for m in job["messages"])
-
-
-def test_a_research_job_runs_on_the_worker(client, auth, user, db, material, job_queue):
-    created = client.post("/api/v2/research/jobs/", json={"topic": "SQL query indexes"}, headers=auth.headers(user))
-    assert created.status_code == 201
-    assert created.json["status"] == "queued" and job_queue.count == 1
-
-    job_queue.work()
-    db.session.expire_all()
-    job = db.session.get(ResearchJob, created.json["id"])
-    assert job.status == "done" and job.progress == 100 and f"template:{material['sql']}" in json.dumps(job.sources)
-
-
-def test_recovery_leaves_a_job_waiting_on_the_queue_and_resumes_a_lost_one(app, client, auth, user, db, material,
-                                                                           job_queue):
-    headers = auth.headers(user)
-    waiting, lost = (client.post("/api/v2/research/jobs/", json={"topic": topic}, headers=headers).json["id"]
-                     for topic in ("SQL query indexes", "SQL joins"))
-    job_queue.fetch_job(f"research-{lost}").delete()  # as if Redis had lost it
-    long_ago = datetime.now(UTC) - timedelta(hours=1)
-    db.session.execute(sa.update(ResearchJob).values(heartbeat_at=long_ago))
-    db.session.commit()
-
-    assert runner.recover() == {"resumed": [lost], "failed": []}
-    assert job_queue.count == 2  # the waiting one, once; the lost one, again
-
-    job_queue.work()
-    db.session.expire_all()
-    for job_id in (waiting, lost):
-        job = db.session.get(ResearchJob, job_id)
-        assert job.status == "done" and job.attempts == 1
-    assert not any("restarted" in e.message for e in db.session.get(ResearchJob, waiting).events)
