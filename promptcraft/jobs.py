@@ -16,7 +16,6 @@ a database session of its own, like the in-process runner does.
 from __future__ import annotations
 
 import importlib
-import logging
 from typing import Any
 
 import click
@@ -29,11 +28,9 @@ from rq.job import Job, JobStatus
 
 from promptcraft.extensions import db
 
-log = logging.getLogger("promptcraft.jobs")
-
 
 def enabled() -> bool:
-    """Whether background work goes to RQ (JOB_QUEUE_URL is set)."""
+    """Whether background jobs go to RQ (JOB_QUEUE_URL is set)."""
     return bool(current_app.config.get("JOB_QUEUE_URL"))
 
 
@@ -88,7 +85,7 @@ def run(function: str, *args: Any) -> None:
             db.session.remove()
 
 
-jobs_cli = AppGroup("jobs", help="Background work on RQ workers (JOB_QUEUE_URL).")
+jobs_cli = AppGroup("jobs", help="Background jobs on RQ workers (JOB_QUEUE_URL).")
 
 
 @jobs_cli.command("worker")
@@ -96,8 +93,9 @@ jobs_cli = AppGroup("jobs", help="Background work on RQ workers (JOB_QUEUE_URL).
 def worker(burst: bool) -> None:
     """Run queued background jobs (research)."""
     if not enabled():
-        raise click.UsageError("JOB_QUEUE_URL is not set: background work runs in the serving process.")
+        raise click.UsageError("JOB_QUEUE_URL is not set: background jobs run in the serving process.")
     work = _queue()  # no socket timeout: a worker waits on Redis for its next job
     click.echo(f"Working on queue {work.name!r}" + (" until it is empty." if burst else "."))
-    # One process runs jobs one after another (no fork per job: most are a few statements).
+    # Jobs run one after another in this process and its app: RQ's default fork per job would
+    # hand each child the parent's pooled database connections.
     rq.SimpleWorker([work], connection=work.connection).work(burst=burst, logging_level="WARNING")
