@@ -12,8 +12,9 @@ from tests.fakes.tavily import API_KEY, FakeTavily
 
 @pytest.fixture
 def slow_web(app, monkeypatch):
-    """Web search on, through a fake Tavily that takes a moment, so the job is seen running."""
-    server = FakeTavily(delay=1.5).start()
+    """Web search on, through a fake Tavily that takes a few seconds, so the job is seen running
+    (1.5 s was once too short a window for a loaded machine to show the bar between two steps)."""
+    server = FakeTavily(delay=4.0).start()
     monkeypatch.setitem(app.config, "TAVILY_API_KEY", API_KEY)
     monkeypatch.setitem(app.config, "TAVILY_BASE_URL", server.url)
     monkeypatch.setitem(app.config, "TAVILY_TIMEOUT_SECONDS", 10.0)
