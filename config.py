@@ -200,8 +200,8 @@ class Config:
     # Side effects of finished AI calls and chat turns run after the response, off the request
     # (promptcraft.background); inline, they run in the caller (tests: deterministic).
     BACKGROUND_INLINE = env_bool("BACKGROUND_INLINE", False)
-    # With a Redis URL, research jobs (long background work) run on RQ workers (`flask jobs
-    # worker`, the Procfile's worker line) instead of in the serving process (promptcraft.jobs).
+    # With a Redis URL, research jobs and the side effects of chat turns run on RQ workers (`flask
+    # jobs worker`, the Procfile's worker line) instead of in the serving process (promptcraft.jobs).
     JOB_QUEUE_URL = env("JOB_QUEUE_URL")
     JOB_QUEUE_NAME = env("JOB_QUEUE_NAME", "promptcraft")
     JOB_TIMEOUT_SECONDS = env_int("JOB_TIMEOUT_SECONDS", 1800)

@@ -13,6 +13,10 @@ queued send has run: tests use it, and the process calls it at exit so a restart
 already queued. The queue is bounded (QUEUE_LIMIT): when the process falls that far behind, the
 sender runs its signal itself, which slows the senders down instead of growing memory. With
 BACKGROUND_INLINE (the testing configuration) the signal is sent at once.
+
+With a job queue (JOB_QUEUE_URL) the sends of `signals.QUEUED` go to the job workers instead
+(`promptcraft.jobs`; why those and only those: see there). If Redis cannot be reached, such a send
+falls back to this process's queue, so nothing is lost.
 """
 from __future__ import annotations
 
@@ -23,9 +27,11 @@ import queue
 import threading
 from typing import Any
 
+import redis
 from blinker import Signal
 from flask import Flask, current_app
 
+from promptcraft import jobs, signals
 from promptcraft.extensions import db
 
 log = logging.getLogger("promptcraft.background")
@@ -96,7 +102,19 @@ def send_later(signal: Signal, sender: Any, **kwargs: Any) -> None:
     if current_app.config["BACKGROUND_INLINE"]:
         signal.send(sender, **kwargs)
         return
+    name = getattr(signal, "name", None)
+    if jobs.enabled() and signals.QUEUED.get(name) is signal:
+        try:
+            jobs.enqueue("promptcraft.background.deliver", name, sender, kwargs)
+            return
+        except redis.RedisError:
+            log.warning("the job queue cannot be reached: %s is sent in this process", name, exc_info=True)
     current_app.extensions["background"].submit(signal, sender, kwargs)
+
+
+def deliver(name: str, sender: Any, kwargs: dict[str, Any]) -> None:
+    """On a job worker: send the queued signal called `name`, as send_later was asked to."""
+    signals.QUEUED[name].send(sender, **kwargs)
 
 
 def drain(timeout: float = 10.0) -> bool:

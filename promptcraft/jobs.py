@@ -1,17 +1,18 @@
 """Where background jobs run: in the serving process, or on RQ workers over Redis.
 
-Without JOB_QUEUE_URL a job (a research job: `research.runner`) runs in the process that took
-the request, on a thread (a greenlet under gunicorn's gevent worker). With it, jobs are enqueued
-on RQ (queue JOB_QUEUE_NAME) and run by `flask jobs worker` processes — the Procfile's `worker:`
-line — so the web processes and hosts share the workers, and a job outlives the web process that
-started it.
+Without JOB_QUEUE_URL a job runs in the process that took the request, on a thread (a greenlet
+under gunicorn's gevent worker). With it, jobs are enqueued on RQ (queue JOB_QUEUE_NAME) and run
+by `flask jobs worker` processes — the Procfile's `worker:` line — so the web processes and hosts
+share the workers, and a job outlives the web process that started it. Two kinds go there:
+research jobs (`research.runner`), and the side effects of a chat turn (`signals.QUEUED`, sent by
+`background`), which would otherwise take ~7 ms of the web worker's CPU a turn.
 
-Not for the small side effects after a response (`background`): they cost a chat turn ~1 ms of
-CPU on the web process's own background thread, while handing one to RQ costs ~0.4 ms and RQ's
-own work for a job ~5 ms on the worker (measured on the bench database).
+The small side effects (an analytics event: ~0.5 ms) stay on the web process's background
+thread: handing one to RQ costs ~0.4 ms there, and RQ's own work for a job (dequeue, status,
+registries) ~5 ms on the worker (measured on the bench database).
 
 A job is a function's dotted name and plain arguments; the worker runs it in an app context and
-a database session of its own, like the in-process runner does.
+a database session of its own, like the in-process runners do.
 """
 from __future__ import annotations
 
@@ -91,7 +92,7 @@ jobs_cli = AppGroup("jobs", help="Background jobs on RQ workers (JOB_QUEUE_URL).
 @jobs_cli.command("worker")
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty instead of waiting for more.")
 def worker(burst: bool) -> None:
-    """Run queued background jobs (research)."""
+    """Run queued background jobs: research, the side effects of chat turns."""
     if not enabled():
         raise click.UsageError("JOB_QUEUE_URL is not set: background jobs run in the serving process.")
     work = _queue()  # no socket timeout: a worker waits on Redis for its next job
