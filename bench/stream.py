@@ -39,6 +39,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+import sqlalchemy as sa  # noqa: E402
 from fake_upstream import expected_text  # noqa: E402
 
 from promptcraft.sse import SSEParser  # noqa: E402
@@ -124,8 +125,6 @@ async def run_many(count: int, ramp: float, make) -> list[dict]:
 
 def prepare(database_url: str, workdir: Path) -> tuple[str, str]:
     """A migrated database with one user, credits and an API key; returns (url, key)."""
-    import sqlalchemy as sa
-
     if database_url.startswith("postgresql"):
         admin_url = database_url.rsplit("/", 1)[0] + "/postgres"
         admin = sa.create_engine(admin_url.replace("postgresql://", "postgresql+psycopg://"),
@@ -203,19 +202,15 @@ ENDPOINTS = {
 SIDE_EFFECT_EVENTS = {"chat": 2, "basic": 1}
 
 
-def recorded_events(database_url: str) -> int:
-    import sqlalchemy as sa
-
-    engine = sa.create_engine(database_url.replace("postgresql://", "postgresql+psycopg://"))
-    with engine.connect() as connection:
-        count = connection.execute(sa.text("SELECT count(*) FROM analytics_events")).scalar()
-    engine.dispose()
-    return count
+def recorded_events(database: sa.Engine) -> int:
+    """How many analytics events the bench database holds."""
+    with database.connect() as connection:
+        return connection.execute(sa.text("SELECT count(*) FROM analytics_events")).scalar()
 
 
-def wait_for_side_effects(database_url: str, expected: int, timeout: float = 180.0) -> bool:
+def wait_for_side_effects(database: sa.Engine, expected: int, timeout: float = 180.0) -> bool:
     deadline = time.monotonic() + timeout
-    while recorded_events(database_url) < expected:
+    while recorded_events(database) < expected:
         if time.monotonic() > deadline:
             return False
         time.sleep(0.25)
@@ -224,13 +219,13 @@ def wait_for_side_effects(database_url: str, expected: int, timeout: float = 180
 
 
 async def measure(count: int, args, port: int, upstream_port: int, key: str, pid: int, endpoint: str,
-                  database_url: str) -> dict:
+                  database: sa.Engine) -> dict:
     expected = expected_text(args.chunks)
     body = {"model": "deepseek-v4-flash", "messages": [{"role": "user", "content": "Hello"}], "stream": True}
     direct = await run_many(count, args.ramp, lambda: stream_once(upstream_port, "/chat/completions", body, {},
                                                                   gateway=False))
     await asyncio.sleep(1)
-    events_before = recorded_events(database_url) if endpoint in SIDE_EFFECT_EVENTS else 0
+    events_before = recorded_events(database) if endpoint in SIDE_EFFECT_EVENTS else 0
     idle_rss, cpu_before = rss_bytes(pid), cpu_seconds(pid)
     stop, peaks = asyncio.Event(), []
     sampler = asyncio.create_task(sample_rss(pid, stop, peaks))
@@ -247,7 +242,7 @@ async def measure(count: int, args, port: int, upstream_port: int, key: str, pid
     cpu = cpu_seconds(pid) - cpu_before
     settled = None
     if endpoint in SIDE_EFFECT_EVENTS and wait_for_side_effects(
-            database_url, events_before + count * SIDE_EFFECT_EVENTS[endpoint]):
+            database, events_before + count * SIDE_EFFECT_EVENTS[endpoint]):
         settled = round((cpu_seconds(pid) - cpu_before) * 1000 / count, 2)
     deltas = args.chunks
     exact = [r for r in results if r["status"] == 200 and r["text"] == expected
@@ -289,6 +284,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp, open(Path(tmp) / "gunicorn.log", "w+b") as log:
         try:
             url, key = prepare(database, Path(tmp))
+            events_db = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
             gunicorn = start_gunicorn(port, upstream_port, url, log)
             pid = worker_pid(gunicorn.pid)
             if "floor" in args.endpoints.split(","):
@@ -301,7 +297,7 @@ def main() -> None:
                 for count in [int(c) for c in args.concurrency.split(",")]:
                     server = (floor_port, worker_pid(floor.pid)) if endpoint == "floor" else (port, pid)
                     figures = asyncio.run(measure(count, args, server[0], upstream_port, key, server[1], endpoint,
-                                                  url))
+                                                  events_db))
                     report["runs"].append(figures)
                     print(f"[{endpoint}] {count:>5} streams: {figures['completed']} completed, "
                           f"{figures['byte_exact']} byte-exact; "

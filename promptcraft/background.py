@@ -27,7 +27,6 @@ import queue
 import threading
 from typing import Any
 
-import redis
 from blinker import Signal
 from flask import Flask, current_app
 
@@ -103,12 +102,8 @@ def send_later(signal: Signal, sender: Any, **kwargs: Any) -> None:
         signal.send(sender, **kwargs)
         return
     name = getattr(signal, "name", None)
-    if jobs.enabled() and signals.QUEUED.get(name) is signal:
-        try:
-            jobs.enqueue("promptcraft.background.deliver", name, sender, kwargs)
-            return
-        except redis.RedisError:
-            log.warning("the job queue cannot be reached: %s is sent in this process", name, exc_info=True)
+    if signals.QUEUED.get(name) is signal and jobs.enqueue("promptcraft.background.deliver", name, sender, kwargs):
+        return
     current_app.extensions["background"].submit(signal, sender, kwargs)
 
 

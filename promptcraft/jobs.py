@@ -17,6 +17,7 @@ a database session of its own, like the in-process runners do.
 from __future__ import annotations
 
 import importlib
+import logging
 from typing import Any
 
 import click
@@ -28,6 +29,8 @@ from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
 
 from promptcraft.extensions import db
+
+log = logging.getLogger("promptcraft.jobs")
 
 
 def enabled() -> bool:
@@ -54,13 +57,19 @@ def _queue(**connection_options: Any) -> rq.Queue:
                     default_timeout=current_app.config["JOB_TIMEOUT_SECONDS"])
 
 
-def enqueue(function: str, *args: Any, key: str | None = None) -> Job:
+def enqueue(function: str, *args: Any, key: str | None = None) -> bool:
     """Run `function` (a dotted name: "package.module.name") with `args` on a worker; `key`
-    names the job, for `waiting`.
-
-    Raises redis.RedisError when the queue cannot be reached: the caller decides what falls back."""
-    return queue().enqueue_call(run, args=(function, *args), job_id=key, result_ttl=0,
-                                failure_ttl=current_app.config["JOB_FAILURE_TTL_SECONDS"])
+    names the job, for `waiting`. False when there is no queue, or it cannot be reached: the
+    caller then runs the work itself, so nothing is lost."""
+    if not enabled():
+        return False
+    try:
+        queue().enqueue_call(run, args=(function, *args), job_id=key, result_ttl=0,
+                             failure_ttl=current_app.config["JOB_FAILURE_TTL_SECONDS"])
+    except redis.RedisError:
+        log.warning("the job queue cannot be reached: %s runs in this process", function, exc_info=True)
+        return False
+    return True
 
 
 WAITING = {JobStatus.QUEUED, JobStatus.DEFERRED, JobStatus.SCHEDULED}
@@ -68,7 +77,9 @@ WAITING = {JobStatus.QUEUED, JobStatus.DEFERRED, JobStatus.SCHEDULED}
 
 def waiting(key: str) -> bool:
     """Whether the job named `key` is still waiting for a worker (False when it is running, over,
-    unknown, or the queue cannot be asked)."""
+    unknown, or there is no queue to ask)."""
+    if not enabled():
+        return False
     try:
         return Job.fetch(key, connection=queue().connection).get_status() in WAITING
     except (NoSuchJobError, redis.RedisError):

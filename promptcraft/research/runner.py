@@ -14,7 +14,6 @@ import threading
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import redis
 import sqlalchemy as sa
 from flask import Flask, current_app
 
@@ -33,24 +32,17 @@ def _threads(app: Flask) -> dict[int, threading.Thread]:
 def start(app: Flask, job_id: int) -> None:
     """Run the job in the background; it outlives the request that started it. On a job worker
     when there is a queue; in this process when there is none, or it cannot be reached."""
-    if jobs.enabled():
-        try:
-            jobs.enqueue("promptcraft.research.runner.run", job_id, key=_job_key(job_id))
-            return
-        except redis.RedisError:
-            log.warning("the job queue cannot be reached: research job %s runs in this process", job_id,
-                        exc_info=True)
+    if jobs.enqueue("promptcraft.research.runner.run", job_id, key=_job_key(job_id)):
+        return
     thread = threading.Thread(target=_run, args=(app, job_id), name=f"research-{job_id}", daemon=True)
     _threads(app)[job_id] = thread
     thread.start()
 
 
 def _run(app: Flask, job_id: int) -> None:
-    from promptcraft.research.service import pipeline
-
     try:
         with app.app_context():
-            pipeline.run(job_id)
+            run(job_id)
     finally:
         _threads(app).pop(job_id, None)
 
@@ -60,7 +52,7 @@ def _job_key(job_id: int) -> str:
 
 
 def run(job_id: int) -> None:
-    """On a job worker: the whole job (its app context and session come from the worker)."""
+    """The whole job, in the caller's app context: a thread's of this process, or a job worker's."""
     from promptcraft.research.service import pipeline
 
     pipeline.run(job_id)
@@ -94,7 +86,7 @@ def recover(now: datetime | None = None) -> dict[str, list[int]]:
     for job_id, attempts in stale:
         if job_id in _threads(app):
             continue  # running here, just slow between two heartbeats
-        if jobs.enabled() and jobs.waiting(_job_key(job_id)):
+        if jobs.waiting(_job_key(job_id)):
             continue  # queued behind other work on the job workers, not lost
         condition = sa.and_(ResearchJob.id == job_id, ResearchJob.status.in_(UNFINISHED),
                             ResearchJob.heartbeat_at < cutoff)
