@@ -97,7 +97,7 @@ def test_very_broad_searches_stop_counting_and_say_so(db, client, make_template,
     assert "3+ templates" in html
 
 
-def test_windows_that_fall_short_end_in_a_full_pass_with_the_same_answer(db, make_template, monkeypatch):
+def test_empty_windows_end_in_a_pass_over_the_rest_with_the_same_answer(db, make_template, monkeypatch):
     from promptcraft.prompt_templates.search import fulltext
 
     monkeypatch.setattr(fulltext, "RANK_DEPTH", 3)
@@ -110,6 +110,43 @@ def test_windows_that_fall_short_end_in_a_full_pass_with_the_same_answer(db, mak
     page = discovery.list_templates(None, q="haiku", page_size=2)
     assert (page.count, page.count_capped) == (3, True)
     assert {t.id for t in page.results} <= set(ids[-3:])
+
+
+def test_windows_that_fall_short_go_on_below_and_rank_as_one_pass_would(db, make_template, monkeypatch):
+    """PostgreSQL: a window of recent ids holding too few matches is followed by one just below it
+    (sized from the density it saw), then by the rest; the page is the one a single pass gives."""
+    from promptcraft.prompt_templates.search import fulltext
+
+    monkeypatch.setattr(fulltext, "RANK_DEPTH", 3)
+    monkeypatch.setattr(fulltext, "SQLITE_RANK_DEPTH", 3)
+    monkeypatch.setattr(fulltext, "READ_CAP", 4)
+    kinds = ["sonnet"] * 10 + ["haiku"] * 3 + ["limerick", "haiku", "haiku", "sonnet", "limerick", "haiku", "sonnet"]
+    ids = {kind: [] for kind in kinds}
+    for n, kind in enumerate(kinds):
+        ids[kind].append(make_template(None, title=f"{kind.title()} number {n}",
+                                       content=f"Write a {kind} about the sea."))
+    newest = max(ids["sonnet"])
+    # The first window is the newest five ids: two of the haiku, one of the limericks.
+    monkeypatch.setattr(fulltext.FullTextRanker, "_expected_matches", lambda self, query, where: newest * 6 // 4)
+    read, rank = [], fulltext.FullTextRanker._pg_rank
+
+    def counted(self, *args, **kwargs):  # how many matches each PostgreSQL pass read
+        ranked, first = rank(self, *args, **kwargs)
+        read.append(first.total if first is not None else 0)
+        return ranked, first
+
+    monkeypatch.setattr(fulltext.FullTextRanker, "_pg_rank", counted)
+    page = discovery.list_templates(None, q="haiku", page_size=3)
+    assert (page.count, page.count_capped) == (3, True)
+    assert {t.id for t in page.results} == set(ids["haiku"][-3:])  # the three newest, found in two windows
+    assert sum(read) <= len(ids["haiku"])
+    pages = [discovery.list_templates(None, q="haiku", page=n, page_size=2).results for n in (1, 2, 3)]
+    assert sorted(t.id for p in pages for t in p) == sorted(ids["haiku"])
+    read.clear()
+    page = discovery.list_templates(None, q="limerick", page_size=3)
+    assert (page.count, page.count_capped) == (2, False)  # every match read, none twice: an exact count
+    assert sum(read) == (2 if db.engine.dialect.name == "postgresql" else 0)
+    assert {t.id for t in page.results} == set(ids["limerick"])
 
 
 @pytest.mark.parametrize("expected", [0, 10**6])

@@ -59,6 +59,7 @@ RANK_DEPTH = 2000
 # ts_rank on the short rank_vector under 1 µs, in the database server): SQLite scores half as many.
 SQLITE_RANK_DEPTH = RANK_DEPTH // 2
 READ_CAP = 3 * RANK_DEPTH  # PostgreSQL: at most this many matches read in one pass when few are expected
+WINDOWS = 3  # PostgreSQL: passes over windows of recent ids for a broad query, the last one all that is left
 # What search may filter and boost on (the columns of ix_templates_ranking): PostgreSQL carries
 # these, and only these, from each match to the filters, the count and the score.
 RANKING_COLUMNS = ("id", "is_public", "owner_id", "category_id", "is_featured", "usage_count", "rating_avg")
@@ -166,10 +167,10 @@ class FullTextRanker:
         return SEARCH_VECTOR.op("@@")(tsquery), sa.func.ts_rank(RANK_VECTOR, tsquery, 1), TEMPLATES
 
     def _pg_matches(self, query: TermQuery, where: sa.ColumnElement, floored: bool = False,
-                    carried: tuple[sa.ColumnElement, ...] = ()) -> tuple[sa.Select, sa.CTE]:
-        """PostgreSQL: the matching rows (`floored`: from the id in parameter `floor` up) that
-        pass `where`, with the ranking columns and the `carried` ones read from each row, and
-        the CTE they are read from.
+                    carried: tuple[sa.ColumnElement, ...] = (), ceiled: bool = False) -> tuple[sa.Select, sa.CTE]:
+        """PostgreSQL: the matching rows (`floored`: from the id in parameter `floor` up;
+        `ceiled`: below the id in parameter `ceiling`) that pass `where`, with the ranking
+        columns and the `carried` ones read from each row, and the CTE they are read from.
 
         The CTE is materialized, so the planner cannot fold `where` into the index scan and
         test rows one by one; `where` is rewritten onto the CTE's columns. A floor on the id
@@ -179,6 +180,8 @@ class FullTextRanker:
         condition = SEARCH_VECTOR.op("@@")(self._tsquery(query))
         if floored:
             condition = sa.and_(condition, TEMPLATES.c.id >= sa.bindparam("floor", type_=sa.Integer))
+        if ceiled:
+            condition = sa.and_(condition, TEMPLATES.c.id < sa.bindparam("ceiling", type_=sa.Integer))
         matches = sa.select(*columns, *carried).where(condition).cte("matches").prefix_with("MATERIALIZED")
         on_matches = ClauseAdapter(matches).traverse(where)
         if any(getattr(element, "table", None) is TEMPLATES for element in iterate(on_matches)):
@@ -272,10 +275,10 @@ class FullTextRanker:
         A query expected to match at most READ_CAP templates reads at most READ_CAP + 1
         matches (in the index's order): at most READ_CAP, they are all there is, and the same
         statement ranked the newest RANK_DEPTH of them. A broader one (expected or found so)
-        has its newest RANK_DEPTH matches found in a window of recent ids sized by the density
-        expected or seen; they are exactly the ones a full pass would score, which is what is
-        done when windows fall short. More than RANK_DEPTH matches are counted as RANK_DEPTH and
-        capped. A page past RANK_DEPTH makes the full pass anyway and counts exactly.
+        has its newest RANK_DEPTH matches found in windows of recent ids sized by the density
+        expected or seen (`_pg_windows`); they are exactly the ones a full pass would score.
+        More than RANK_DEPTH matches are counted as RANK_DEPTH and capped. A page past
+        RANK_DEPTH makes the full pass anyway and counts exactly.
         """
         with _from_the_index() as newest:
             if offset + limit > RANK_DEPTH:
@@ -292,21 +295,41 @@ class FullTextRanker:
                 expected = 2 * READ_CAP
             # A window of recent ids sized for twice RANK_DEPTH matches very likely holds RANK_DEPTH.
             # One over most of the table would make the planner test its rows one by one rather
-            # than AND it with the GIN bitmap; then the full pass is as cheap. A window that falls
-            # short tells the density of recent matches: a second one is sized from that.
-            for _ in range(2):
-                span = max(1, newest * RANK_DEPTH * 2 // max(expected, 1))
-                if span >= newest // 2:
-                    break
-                ranked, in_window = self._pg_rank(query, where, limit, offset, floor=newest - span)
-                found = in_window.total if in_window is not None else 0
-                if found >= RANK_DEPTH:
-                    return ranked, RANK_DEPTH, True
-                expected = found * newest // span
+            # than AND it with the GIN bitmap; then the full pass is as cheap.
+            span = max(1, newest * RANK_DEPTH * 2 // max(expected, 1))
+            if span < newest // 2:
+                return self._pg_windows(query, where, limit, offset, newest, span)
             ranked, seen = self._pg_rank(query, where, limit, offset)
             if seen is None:
                 return [], *self._capped_count(query, where)
             return ranked, min(seen.total, RANK_DEPTH), seen.total > RANK_DEPTH
+
+    def _pg_windows(self, query: TermQuery, where: sa.ColumnElement, limit: int, offset: int, newest: int,
+                    span: int) -> tuple[list[tuple[int, float]], int, bool]:
+        """PostgreSQL: the newest RANK_DEPTH matches found in windows of ids, the first the
+        newest `span` ids. A window that falls short holds only candidates (every match in it is
+        among the newest RANK_DEPTH) and tells the density of recent matches: the next window,
+        just below it, is sized from that for twice the matches still wanted, and what a second
+        one leaves is read in one pass below it. No row is read twice; the page is the best of
+        each window's best `offset + limit`, in the order one statement over them all gives."""
+        top, found, ceiling, best = offset + limit, 0, None, []
+        for window in range(WINDOWS):
+            floor = newest - span if ceiling is None else ceiling - span
+            if ceiling is not None and (window == WINDOWS - 1 or floor <= 0 or span >= ceiling // 2):
+                floor = None  # the rest, below the last window
+            ranked, first = self._pg_rank(query, where, top, 0, floor=floor, ceiling=ceiling, depth=RANK_DEPTH - found)
+            best += ranked
+            in_window = first.total if first is not None else 0
+            found += in_window
+            if found >= RANK_DEPTH or floor is None:
+                break
+            covered = (newest if ceiling is None else ceiling) - floor
+            span = max(1, covered * (RANK_DEPTH - found) * 2 // in_window) if in_window else newest
+            ceiling = floor
+        best.sort(key=lambda hit: (-hit[1], hit[0]))
+        if floor is None:  # every match was read: an exact count
+            return best[offset:top], min(found, RANK_DEPTH), found > RANK_DEPTH
+        return best[offset:top], RANK_DEPTH, True
 
     def _expected_matches(self, query: TermQuery, where: sa.ColumnElement) -> int:
         """PostgreSQL: about how many templates match, from the index's statistics.
@@ -334,27 +357,30 @@ class FullTextRanker:
         return min(total, cap), total > cap
 
     def _pg_rank(self, query: TermQuery, where: sa.ColumnElement, limit: int, offset: int, *,
-                 floor: int | None = None, head: int | None = None) -> tuple[list[tuple[int, float]], sa.Row | None]:
+                 floor: int | None = None, head: int | None = None, ceiling: int | None = None,
+                 depth: int | None = None) -> tuple[list[tuple[int, float]], sa.Row | None]:
         """The same order as on SQLite, in one statement, over the matches from id `floor` up
-        or the first `head` of them; it also tells how many it ranked (`total`). When the head
-        turns out not to be every match, nothing is scored (the caller ranks elsewhere)."""
+        and below id `ceiling`, or the first `head` of them; the newest `depth` of them
+        (RANK_DEPTH) are scored. It also tells how many it read (`total`). When the head turns
+        out not to be every match, nothing is scored (the caller ranks elsewhere)."""
         deep = offset + limit > RANK_DEPTH
         in_row = _scored_in_row(query)
-        shape = ("pg_rank", RANK_DEPTH, deep, floor is not None, head is not None, in_row)
+        shape = ("pg_rank", RANK_DEPTH, deep, floor is not None, head is not None, in_row, ceiling is not None)
         stmt = _reused(shape, where, lambda: self._pg_ranked(query, where, deep, floor is not None, head is not None,
-                                                              in_row))
-        result = _run(stmt, {"terms": query.tsquery(), "floor": floor, "head": head,
+                                                              in_row, ceiling is not None))
+        result = _run(stmt, {"terms": query.tsquery(), "floor": floor, "head": head, "ceiling": ceiling,
+                             "depth": RANK_DEPTH if depth is None else depth,
                              "page_limit": limit, "page_offset": offset}).all()
         return [(row.id, float(row.score)) for row in result], (result[0] if result else None)
 
     def _pg_ranked(self, query: TermQuery, where: sa.ColumnElement, deep: bool, floored: bool,
-                   headed: bool, in_row: bool) -> sa.Select:
-        """The statement behind `_pg_rank`; the query, floor, head and page are parameters.
-        `in_row`: each match is scored as its row is read (see `_scored_in_row`), else only the
-        candidates are, their rows read again by address."""
+                   headed: bool, in_row: bool, ceiled: bool = False) -> sa.Select:
+        """The statement behind `_pg_rank`; the query, floor, ceiling, head, depth and page are
+        parameters. `in_row`: each match is scored as its row is read (see `_scored_in_row`),
+        else only the candidates are, their rows read again by address."""
         _, relevance, _ = self._match(query)
         carried = relevance.label("relevance") if in_row else ROW_ADDRESS.label("row_address")
-        rows, matches = self._pg_matches(query, where, floored, carried=(carried,))
+        rows, matches = self._pg_matches(query, where, floored, carried=(carried,), ceiled=ceiled)
         head = sa.bindparam("head", type_=sa.Integer)
         if headed:
             head_rows = rows.limit(head).subquery()
@@ -365,7 +391,8 @@ class FullTextRanker:
         rows = rows.add_columns(sa.select(sa.func.count()).select_from(rows.subquery()).scalar_subquery()
                                 .label("total"))
         if not deep:
-            rows = rows.add_columns(sa.literal(0).label("older")).order_by(matches.c.id.desc()).limit(RANK_DEPTH)
+            rows = (rows.add_columns(sa.literal(0).label("older")).order_by(matches.c.id.desc())
+                    .limit(sa.bindparam("depth", type_=sa.Integer)))
         else:  # a deep page: every match is scored, the older ones after the newest RANK_DEPTH
             recency = sa.func.row_number().over(order_by=matches.c.id.desc())
             rows = rows.add_columns(sa.case((recency > RANK_DEPTH, 1), else_=0).label("older"))
