@@ -360,9 +360,9 @@ class FullTextRanker:
                  floor: int | None = None, head: int | None = None, ceiling: int | None = None,
                  depth: int | None = None) -> tuple[list[tuple[int, float]], sa.Row | None]:
         """The same order as on SQLite, in one statement, over the matches from id `floor` up
-        and below id `ceiling`, or the first `head` of them; the newest `depth` of them
-        (RANK_DEPTH) are scored. It also tells how many it read (`total`). When the head turns
-        out not to be every match, nothing is scored (the caller ranks elsewhere)."""
+        and below id `ceiling`, or the first `head` of them, the newest `depth` of them
+        (RANK_DEPTH) ranked; it also tells how many it read (`total`). When the head turns out
+        not to be every match, nothing is scored (the caller ranks elsewhere)."""
         deep = offset + limit > RANK_DEPTH
         in_row = _scored_in_row(query)
         shape = ("pg_rank", RANK_DEPTH, deep, floor is not None, head is not None, in_row, ceiling is not None)
