@@ -93,3 +93,14 @@ def test_create_edit_and_rate(page, seeded, user, make_user):
     page.click("button[aria-label='Rate 4 out of 5']")
     expect(page.locator("#rating-summary")).to_contain_text("4.0 from 1 rating")
     expect(page.locator("#my-rating")).to_contain_text("4/5")
+
+
+def test_a_field_the_browser_scrolls_to_lands_below_the_top_bar(page, seeded, user):
+    sign_in(page, user)
+    page.goto("/library/new")
+    page.fill("#content", "Summarise {{notes}}.")
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    page.click("#template-form button[type=submit]")  # no title: the browser scrolls back up to it
+    expect(page.locator("#title")).to_be_focused()
+    bar, title = page.locator(".topbar").bounding_box(), page.locator("#title").bounding_box()
+    assert title["y"] >= bar["y"] + bar["height"]
