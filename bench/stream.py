@@ -8,7 +8,7 @@ any chat) of `--chunks` chunks `--interval` s apart from an efficient fake DeepS
     concurrency measured the same minute; the difference is what the gateway adds
   - the worker's CPU microseconds per relayed event
   - the worker's memory per open stream (peak RSS while all streams are open, minus idle RSS)
-  - the worker's CPU per stream once every stream's side effects (analytics, XP) have run too,
+  - the worker's CPU per stream once every stream's side effects (analytics, XP, the history entry) have run too,
     which the per-event figure leaves out when they run after the last stream ends
 
 The same runs against `floor` (bench/floor_app.py: a bare Flask + requests relay, no database,
@@ -197,9 +197,10 @@ ENDPOINTS = {
 }
 
 
-# Analytics events each stream's side effects write (ai.call; the chat adds chat.turn): when all
-# of them are in, the side effects have run.
-SIDE_EFFECT_EVENTS = {"chat": 2, "basic": 1}
+# Analytics events each stream's side effects write (ai.call; the chat adds chat.turn, and
+# prompt.recorded for its entry in the prompt history): when all of them are in, the side effects
+# have run.
+SIDE_EFFECT_EVENTS = {"chat": 3, "basic": 1}
 
 
 def recorded_events(database: sa.Engine) -> int:

@@ -196,14 +196,16 @@ def save_reply(user_id: uuid.UUID, message_id: uuid.UUID, stream: GatewayStream,
     session_id, created_at = db.session.execute(FINISH_REPLY, {
         "message_id": message_id, **{f"new_{name}": value for name, value in values.items()}}).one()
     db.session.execute(TOUCH_SESSION, {"session_id": session_id, "now": now})
-    proposals = []
+    proposals, question = [], None
     if status == "complete":
         question = db.session.scalars(QUESTION, {"session_id": session_id, "asked": created_at}).first()
         proposal = extraction.propose(user_id, question) if question else None
         proposals = [proposal.id] if proposal else []
     db.session.commit()
     background.send_later(signals.chat_message_finished, user_id, message_id=message_id, session_id=session_id,
-                          status=status, tokens=values["prompt_tokens"] + values["completion_tokens"])
+                          status=status, tokens=values["prompt_tokens"] + values["completion_tokens"],
+                          prompt=question.content if question else None, response=content,
+                          provider=values["provider"], model=values["model"])
     db.session.remove()
     return {"message_id": str(message_id), "extracted_templates": proposals}
 

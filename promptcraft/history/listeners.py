@@ -1,4 +1,5 @@
-"""What the history domain contributes when other domains ask: the user's prompt count."""
+"""What the history domain does when other domains signal: a finished chat turn becomes a history
+entry; the user's prompt count for the profile statistics."""
 from __future__ import annotations
 
 import uuid
@@ -7,10 +8,21 @@ from promptcraft import signals
 from promptcraft.history import service
 
 
+def chat_turn_finished(user_id: uuid.UUID | None, *, status: str = "", prompt: str | None = None,
+                       response: str = "", provider: str = "", model: str = "", tokens: int = 0,
+                       **kwargs: object) -> None:
+    """A completed chat turn: its question and the answer go to the user's history (source "chat")."""
+    if user_id is None or status != "complete" or not (prompt or "").strip():
+        return
+    service.record_prompt(user_id, prompt, response=response, provider=provider or "", model=model or "",
+                          tokens_used=int(tokens or 0), source="chat")
+
+
 def prompt_stats(user_id: uuid.UUID, **kwargs: object) -> dict[str, int]:
     """The number of the user's history entries outside the trash, for the profile statistics."""
     return {"prompts": service.count_entries(user_id)}
 
 
 def connect() -> None:
+    signals.chat_message_finished.connect(chat_turn_finished)
     signals.user_stats_requested.connect(prompt_stats)

@@ -15,6 +15,7 @@ from marshmallow import fields, validate
 
 from promptcraft.auth.models import User
 from promptcraft.extensions import db
+from promptcraft.history.service import record_prompt
 from promptcraft.orchestrator import composer
 from promptcraft.orchestrator.assessment import assess
 from promptcraft.orchestrator.models import OptimizationRun
@@ -79,6 +80,7 @@ def optimize(user: User, prompt: str, goal: str = "") -> dict[str, Any]:
                           sources=[{"id": s["id"], "title": s["title"]} for s in step["sources"]])
     db.session.add(run)
     db.session.commit()
+    record_prompt(user.id, prompt, optimized_prompt=step["improved"], quality_score=after.overall, source="optimizer")
     return {"id": run.id, "original": prompt, "optimized": step["improved"], "changes": step["changes"],
             "score_before": before.overall, "score_after": after.overall, "assessment_before": before.as_dict(),
             "assessment_after": after.as_dict(), "diff": _diff(prompt, step["improved"]), "sources": step["sources"],
@@ -105,5 +107,6 @@ def iterate(user: User, prompt: str, n_iter: int, target: float, goal: str = "")
                           method="iterate", sources=[])
     db.session.add(run)
     db.session.commit()
+    record_prompt(user.id, prompt, optimized_prompt=current, quality_score=score, source="optimizer")
     return {"iterations": steps, "final_prompt": current, "final_score": score, "target": target,
             "reached": score >= target}

@@ -26,6 +26,8 @@ def test_send_watch_the_stream_reload_and_find_it_saved(signed_in, app, monkeypa
     expect(page.locator("article.user")).to_contain_text("coffee grinder")
     expect(page.locator("article.assistant.status-complete h3").first).to_contain_text("Assessment")
     expect(page.locator("#session-list li.current")).to_contain_text("Improve this prompt")
+    page.goto("/history")  # the turn is in the prompt history too
+    expect(page.locator("#history-results")).to_contain_text("write a product description for a coffee grinder")
 
 
 def test_stop_keeps_the_partial_reply_marked_interrupted(signed_in, app, monkeypatch):

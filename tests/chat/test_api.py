@@ -96,6 +96,22 @@ def test_client_leaving_saves_the_reply_as_interrupted(client, auth, user, db, u
     assert reply.status == "interrupted" and reply.content.startswith("word") and len(reply.content) < 1500
 
 
+def test_a_finished_turn_goes_to_the_history_and_a_broken_one_does_not(client, auth, user, db, use_deepseek):
+    fake = use_deepseek()
+    headers = auth.headers(user)
+    fake.reply(content="Name the audience and the length.")
+    assert events_of(client.post("/api/v2/chat/completions/", headers=headers,
+                                 json={"message": "How do I make my prompt sharper?"}))[-1][0] == "done"
+    fake.reply(content="The first half", pieces=4, done=False)
+    assert events_of(client.post("/api/v2/chat/completions/", headers=headers,
+                                 json={"message": "This answer breaks"}))[-1][0] == "error"
+    entries = client.get("/api/v2/history/history/", headers=headers).json["results"]
+    assert [(e["source"], e["original_prompt"], e["response"], e["provider"], e["model"]) for e in entries] == [
+        ("chat", "How do I make my prompt sharper?", "Name the audience and the length.", "deepseek",
+         "deepseek-v4-flash")]
+    assert entries[0]["tokens_used"] > 0
+
+
 def test_reasoning_is_kept_apart_from_the_answer(client, auth, user, db, use_deepseek):
     fake = use_deepseek()
     fake.reply(content="42", reasoning="Count carefully.")

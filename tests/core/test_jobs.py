@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from promptcraft import background
 from promptcraft.analytics.models import Event
 from promptcraft.gamification.models import Action
+from promptcraft.history.models import PromptHistory
 from tests.ai.test_gateway import parse_events
 
 
@@ -30,6 +31,10 @@ def _chat_turn(client, headers) -> str:
     return events[0][1]["message_id"]
 
 
+def _history(db, user) -> list[str]:
+    return list(db.session.scalars(sa.select(PromptHistory.source).where(PromptHistory.user_id == user.id)))
+
+
 def _events(db, user) -> list[str]:
     db.session.expire_all()
     return sorted(db.session.scalars(sa.select(Event.name).where(Event.user_id == user.id)))
@@ -45,11 +50,13 @@ def test_a_chat_turn_s_xp_is_paid_on_the_worker_and_its_small_sends_stay_here(cl
     assert job_queue.count == 1  # the chat turn's side effects, and nothing else
     assert _events(db, user) == ["ai.call", "search"]  # sent in this process
     assert db.session.scalar(sa.select(Action).where(Action.user_id == user.id, Action.kind == "chat_turn")) is None
+    assert _history(db, user) == []
 
     job_queue.work()
-    assert _events(db, user) == ["ai.call", "chat.turn", "search"]
+    assert _events(db, user) == ["ai.call", "chat.turn", "prompt.recorded", "search"]
     turn = db.session.scalar(sa.select(Action).where(Action.user_id == user.id, Action.kind == "chat_turn"))
     assert turn is not None and turn.ref == message_id
+    assert _history(db, user) == ["chat"]  # the turn's question and answer, in the user's history
     assert job_queue.count == 0 and job_queue.failed_job_registry.count == 0
 
 
@@ -62,6 +69,6 @@ def test_an_unreachable_queue_leaves_the_side_effects_to_the_web_process(app, cl
         assert background.drain(10)
     finally:
         app.extensions.pop("job_queue", None)
-    assert _events(db, user) == ["ai.call", "chat.turn"]
+    assert _events(db, user) == ["ai.call", "chat.turn", "prompt.recorded"]
     turn = db.session.scalar(sa.select(Action).where(Action.user_id == user.id, Action.kind == "chat_turn"))
     assert turn is not None and turn.ref == message_id

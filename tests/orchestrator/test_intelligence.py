@@ -41,6 +41,9 @@ def test_optimize_raises_the_score_and_cites_its_sources(client, headers, db, us
     kinds = {source["kind"] for source in result["sources"]}
     assert "history" in kinds and "template" in kinds
     assert db.session.scalar(sa.select(OptimizationRun.score_after)) == result["score_after"]
+    entries = client.get("/api/v2/history/history/", headers=headers, query_string={"source": "optimizer"}).json
+    assert [(e["original_prompt"], e["optimized_prompt"], e["quality_score"]) for e in entries["results"]] == [
+        ("write a blog post about remote work", result["optimized"], result["score_after"])]
 
 
 def test_iterate_stops_at_the_target_or_when_it_stops_helping(client, headers, library):
@@ -53,6 +56,9 @@ def test_iterate_stops_at_the_target_or_when_it_stops_helping(client, headers, l
     already = client.post("/api/v2/ai/iterate/", headers=headers, json={"prompt": "write a poem", "n_iter": 2,
                                                                         "target_score": 1}).json
     assert len(already["iterations"]) == 1 and already["reached"]
+    runs = client.get("/api/v2/history/history/", headers=headers, query_string={"source": "optimizer"}).json
+    assert sorted((e["optimized_prompt"], e["quality_score"]) for e in runs["results"]) == sorted(
+        [(body["final_prompt"], body["final_score"]), (already["final_prompt"], already["final_score"])])
 
 
 def test_retrieve_mixes_the_library_and_the_users_prompts(client, headers, db, user, library):
