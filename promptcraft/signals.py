@@ -1,13 +1,44 @@
 """Blinker signals: how domains tell others what happened without importing them.
 
 Senders pass the acting user's id as the sender and plain values as keyword arguments.
-Receivers live in the reacting domain's `listeners.py`.
+Receivers live in the reacting domain's `listeners.py`, each wrapped in `guarded`.
 """
 from __future__ import annotations
 
+import functools
+import logging
+from collections.abc import Callable
+from typing import Any
+
 from blinker import Namespace, Signal
 
+from promptcraft.extensions import db
+
+log = logging.getLogger(__name__)
 _signals = Namespace()
+
+Receiver = Callable[..., None]
+
+
+def guarded(*, users_only: bool = False) -> Callable[[Receiver], Receiver]:
+    """A receiver that never breaks what sent the signal: it runs after the sender committed, and
+    its failure is rolled back and logged, not raised into the sender nor into the receivers after
+    it (blinker stops at the first exception). `users_only`: anonymous sends are ignored."""
+    def decorate(receiver: Receiver) -> Receiver:
+        @functools.wraps(receiver)
+        def wrapper(sender: Any, **kwargs: Any) -> None:
+            if users_only and sender is None:
+                return
+            try:
+                receiver(sender, **kwargs)
+            except Exception:
+                db.session.rollback()
+                log.exception("%s.%s failed", receiver.__module__, receiver.__name__)
+
+        return wrapper
+
+    return decorate
+
 
 user_registered = _signals.signal("user-registered")
 user_logged_in = _signals.signal("user-logged-in")

@@ -6,30 +6,15 @@ logged and rolled back, not raised.
 """
 from __future__ import annotations
 
-import functools
-import logging
-from collections.abc import Callable
 from typing import Any
 
 from promptcraft import signals
 from promptcraft.analytics.service import events
-from promptcraft.extensions import db
-
-log = logging.getLogger(__name__)
 
 QUERY_MAX = 200  # a search query is kept for context, not as a copy of what was typed
 
 
-def _safe(receiver: Callable[..., None]) -> Callable[..., None]:
-    @functools.wraps(receiver)
-    def wrapper(sender: Any, **kwargs: Any) -> None:
-        try:
-            receiver(sender, **kwargs)
-        except Exception:
-            db.session.rollback()
-            log.exception("analytics: could not record %s", receiver.__name__)
-
-    return wrapper
+_safe = signals.guarded()
 
 
 @_safe

@@ -5,10 +5,7 @@ rewards, so a failure is logged and rolled back, not raised.
 """
 from __future__ import annotations
 
-import functools
-import logging
 import uuid
-from collections.abc import Callable
 from typing import Any
 
 from promptcraft import signals
@@ -16,21 +13,7 @@ from promptcraft.auth.models import User
 from promptcraft.extensions import db
 from promptcraft.gamification.service import activity, ledger, stats
 
-log = logging.getLogger(__name__)
-
-
-def _safe(receiver: Callable[..., None]) -> Callable[..., None]:
-    @functools.wraps(receiver)
-    def wrapper(sender: Any, **kwargs: Any) -> None:
-        if sender is None:  # anonymous actions earn nothing
-            return
-        try:
-            receiver(sender, **kwargs)
-        except Exception:
-            db.session.rollback()
-            log.exception("gamification: could not reward %s", receiver.__name__)
-
-    return wrapper
+_safe = signals.guarded(users_only=True)  # anonymous actions earn nothing
 
 
 def _other(owner_id: Any, user_id: Any) -> bool:

@@ -8,14 +8,13 @@ from promptcraft import signals
 from promptcraft.history import service
 
 
-def chat_turn_finished(user_id: uuid.UUID | None, *, status: str = "", prompt: str | None = None,
-                       response: str = "", provider: str = "", model: str = "", tokens: int = 0,
-                       **kwargs: object) -> None:
+@signals.guarded(users_only=True)
+def chat_turn_finished(user_id: uuid.UUID, *, status: str = "", prompt: str | None = None, response: str = "",
+                       provider: str = "", model: str = "", tokens: int = 0, **kwargs: object) -> None:
     """A completed chat turn: its question and the answer go to the user's history (source "chat")."""
-    if user_id is None or status != "complete" or not (prompt or "").strip():
-        return
-    service.record_prompt(user_id, prompt, response=response, provider=provider or "", model=model or "",
-                          tokens_used=int(tokens or 0), source="chat")
+    if status == "complete" and prompt:
+        service.record_prompt(user_id, prompt, response=response, provider=provider, model=model, tokens_used=tokens,
+                              source="chat")
 
 
 def prompt_stats(user_id: uuid.UUID, **kwargs: object) -> dict[str, int]:

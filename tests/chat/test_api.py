@@ -112,6 +112,20 @@ def test_a_finished_turn_goes_to_the_history_and_a_broken_one_does_not(client, a
     assert entries[0]["tokens_used"] > 0
 
 
+def test_a_history_that_cannot_be_written_breaks_neither_the_turn_nor_its_xp(client, auth, user, db, monkeypatch):
+    from promptcraft.gamification.models import Action
+    from promptcraft.history import service as history
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the history table is gone")
+
+    monkeypatch.setattr(history, "record_prompt", broken)
+    events = events_of(client.post("/api/v2/chat/completions/", headers=auth.headers(user),
+                                   json={"message": "Improve this prompt: write a haiku about rain"}))
+    assert events[-1][0] == "done"
+    assert db.session.scalar(sa.select(Action).where(Action.user_id == user.id, Action.kind == "chat_turn"))
+
+
 def test_reasoning_is_kept_apart_from_the_answer(client, auth, user, db, use_deepseek):
     fake = use_deepseek()
     fake.reply(content="42", reasoning="Count carefully.")
