@@ -47,6 +47,6 @@ def include_object(obj, name, type_, reflected, compare_to) -> bool:
         return True
     if type_ == "table" and "_fts" in name:
         return False
-    if type_ == "column" and name in ("search_vector", "rank_vector"):
+    if type_ == "column" and name in ("search_vector", "rank_vector", "recency_buckets"):
         return False
     return not (type_ == "index" and "search" in (name or ""))

@@ -14,6 +14,29 @@ def titles(page):
     return [t.title for t in page.results]
 
 
+@pytest.fixture
+def make_spread(db, make_template):
+    """make_template, each template in a recency block of its own on PostgreSQL (ids
+    RECENCY_BUCKET apart, the first in block 1), so that a window of recent ids holds a few
+    templates, as it holds thousands in a large library."""
+    blocks = iter(range(1, 1000))
+
+    def make(*args, **fields) -> int:
+        if db.engine.dialect.name == "postgresql":
+            db.session.execute(sa.text("SELECT setval('templates_id_seq', :last)"),
+                               {"last": next(blocks) * fulltext.RECENCY_BUCKET})
+            db.session.commit()
+        return make_template(*args, **fields)
+
+    return make
+
+
+def expecting_a_window_of(blocks: float, newest: int) -> int:
+    """The estimate that makes a search's first window the newest `blocks` recency blocks (on
+    PostgreSQL: a window is sized for twice RANK_DEPTH matches at the estimated density)."""
+    return round(newest * 2 * fulltext.RANK_DEPTH / ((blocks - 0.5) * fulltext.RECENCY_BUCKET))
+
+
 def test_relevance_puts_the_best_match_first(db, library, make_template):
     make_template(None, title="Linux Terminal", content="Act as a linux terminal and reply with its output.",
                   category="coding", tags=["linux"])
@@ -75,7 +98,7 @@ def test_broad_queries_score_and_count_a_bounded_set_of_newest_matches(db, make_
 # READ_CAP matches (here more: then a window sized from their density); many → a window of recent ids;
 # far too many → windows too narrow to hold RANK_DEPTH matches, then the full pass.
 @pytest.mark.parametrize("expected", [0, 20, 10**6], ids=["bounded-pass", "window", "full-pass"])
-def test_very_broad_searches_stop_counting_and_say_so(db, client, make_template, monkeypatch, expected):
+def test_very_broad_searches_stop_counting_and_say_so(db, client, make_spread, monkeypatch, expected):
     from promptcraft.prompt_templates.search import fulltext
 
     monkeypatch.setattr(fulltext, "RANK_DEPTH", 3)
@@ -83,8 +106,8 @@ def test_very_broad_searches_stop_counting_and_say_so(db, client, make_template,
     monkeypatch.setattr(fulltext, "READ_CAP", 4)
     monkeypatch.setattr(fulltext.FullTextRanker, "_expected_matches", lambda self, query, where: expected)
     for n in range(6):
-        make_template(None, title=f"Sonnet number {n}", content="Write a sonnet about the sea.")
-    ids = [make_template(None, title=f"Haiku number {n}", content="Write a haiku about the sea.") for n in range(6)]
+        make_spread(None, title=f"Sonnet number {n}", content="Write a sonnet about the sea.")
+    ids = [make_spread(None, title=f"Haiku number {n}", content="Write a haiku about the sea.") for n in range(6)]
     page = discovery.list_templates(None, q="haiku", page_size=2)
     assert (page.count, page.count_capped, page.has_next) == (3, True, True)
     assert {t.id for t in page.results} <= set(ids[-3:])  # still the best of the three newest
@@ -97,22 +120,22 @@ def test_very_broad_searches_stop_counting_and_say_so(db, client, make_template,
     assert "3+ templates" in html
 
 
-def test_empty_windows_end_in_a_pass_over_the_rest_with_the_same_answer(db, make_template, monkeypatch):
+def test_empty_windows_end_in_a_pass_over_the_rest_with_the_same_answer(db, make_spread, monkeypatch):
     from promptcraft.prompt_templates.search import fulltext
 
     monkeypatch.setattr(fulltext, "RANK_DEPTH", 3)
     monkeypatch.setattr(fulltext, "SQLITE_RANK_DEPTH", 3)
     monkeypatch.setattr(fulltext, "READ_CAP", 4)
     monkeypatch.setattr(fulltext.FullTextRanker, "_expected_matches", lambda self, query, where: 10**6)
-    ids = [make_template(None, title=f"Haiku number {n}", content="Write a haiku about the sea.") for n in range(6)]
+    ids = [make_spread(None, title=f"Haiku number {n}", content="Write a haiku about the sea.") for n in range(6)]
     for n in range(12):  # the newest templates are not haiku: every window of recent ids is empty
-        make_template(None, title=f"Sonnet number {n}", content="Write a sonnet about the sea.")
+        make_spread(None, title=f"Sonnet number {n}", content="Write a sonnet about the sea.")
     page = discovery.list_templates(None, q="haiku", page_size=2)
     assert (page.count, page.count_capped) == (3, True)
     assert {t.id for t in page.results} <= set(ids[-3:])
 
 
-def test_windows_that_fall_short_go_on_below_and_rank_as_one_pass_would(db, make_template, monkeypatch):
+def test_windows_that_fall_short_go_on_below_and_rank_as_one_pass_would(db, make_spread, monkeypatch):
     """PostgreSQL: a window of recent ids holding too few matches is followed by one just below it
     (sized from the density it saw), then by the rest; the page is the one a single pass gives."""
     from promptcraft.prompt_templates.search import fulltext
@@ -123,11 +146,12 @@ def test_windows_that_fall_short_go_on_below_and_rank_as_one_pass_would(db, make
     kinds = ["sonnet"] * 10 + ["haiku"] * 3 + ["limerick", "haiku", "haiku", "sonnet", "limerick", "haiku", "sonnet"]
     ids = {kind: [] for kind in kinds}
     for n, kind in enumerate(kinds):
-        ids[kind].append(make_template(None, title=f"{kind.title()} number {n}",
-                                       content=f"Write a {kind} about the sea."))
+        ids[kind].append(make_spread(None, title=f"{kind.title()} number {n}",
+                                     content=f"Write a {kind} about the sea."))
     newest = max(ids["sonnet"])
-    # The first window is the newest five ids: two of the haiku, one of the limericks.
-    monkeypatch.setattr(fulltext.FullTextRanker, "_expected_matches", lambda self, query, where: newest * 6 // 4)
+    # The first window is the newest five templates: two of the haiku, one of the limericks.
+    expected = expecting_a_window_of(5, newest)
+    monkeypatch.setattr(fulltext.FullTextRanker, "_expected_matches", lambda self, query, where: expected)
     read, rank = [], fulltext.FullTextRanker._pg_rank
 
     def counted(self, *args, **kwargs):  # how many matches each PostgreSQL pass read
@@ -139,13 +163,14 @@ def test_windows_that_fall_short_go_on_below_and_rank_as_one_pass_would(db, make
     page = discovery.list_templates(None, q="haiku", page_size=3)
     assert (page.count, page.count_capped) == (3, True)
     assert {t.id for t in page.results} == set(ids["haiku"][-3:])  # the three newest, found in two windows
-    assert sum(read) <= len(ids["haiku"])
+    postgresql = db.engine.dialect.name == "postgresql"
+    assert len(read) == (2 if postgresql else 0) and sum(read) <= len(ids["haiku"])
     pages = [discovery.list_templates(None, q="haiku", page=n, page_size=2).results for n in (1, 2, 3)]
     assert sorted(t.id for p in pages for t in p) == sorted(ids["haiku"])
     read.clear()
     page = discovery.list_templates(None, q="limerick", page_size=3)
     assert (page.count, page.count_capped) == (2, False)  # every match read, none twice: an exact count
-    assert sum(read) == (2 if db.engine.dialect.name == "postgresql" else 0)
+    assert sum(read) == (2 if postgresql else 0)
     assert {t.id for t in page.results} == set(ids["limerick"])
 
 

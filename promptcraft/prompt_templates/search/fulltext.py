@@ -14,7 +14,9 @@ as "at least" that many (`count_capped`) — an exact count visits every match's
 150,000 templates costs a broad word more than ranking it; a page deeper than that, which pays
 for every match anyway, counts exactly. PostgreSQL's matches come from the GIN index alone (see
 `_from_the_index`) with the few columns ranking and filtering need, and `_pg_search` keeps its
-work bounded by READ_CAP and RANK_DEPTH rather than by how many templates match. It scores on
+work bounded by READ_CAP and RANK_DEPTH rather than by how many templates match: a broad query's
+newest matches are found in windows of recent ids, which the GIN index matches by their blocks
+of ids (`recency_buckets`) in the same scan as the words. It scores on
 `rank_vector` (title, tags, description and the opening of the content, kept in the row), not
 on the full `search_vector`, which is mostly compressed or out of line and slow to read back.
 """
@@ -29,6 +31,7 @@ from functools import cache
 
 import sqlalchemy as sa
 from markupsafe import Markup, escape
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.util import ClauseAdapter
 from sqlalchemy.sql.visitors import InternalTraversal, iterate
@@ -42,6 +45,7 @@ TEMPLATES = Template.__table__
 FTS = sa.table("templates_fts", sa.column("rowid"))
 SEARCH_VECTOR = sa.literal_column("templates.search_vector")  # what matches (GIN index)
 RANK_VECTOR = sa.literal_column("templates.rank_vector")  # what scores (migration 0017)
+RECENCY_BUCKETS = sa.literal_column("templates.recency_buckets")  # where in id order (migration 0020)
 ROW_ADDRESS = sa.literal_column("templates.ctid")
 ENGLISH = sa.literal_column("'english'::regconfig")
 HEADLINE_OPTIONS = f"StartSel={OPEN}, StopSel={CLOSE}, MaxWords=28, MinWords=12, MaxFragments=1"
@@ -59,6 +63,12 @@ RANK_DEPTH = 2000
 # ts_rank on the short rank_vector under 1 µs, in the database server): SQLite scores half as many.
 SQLITE_RANK_DEPTH = RANK_DEPTH // 2
 READ_CAP = 3 * RANK_DEPTH  # PostgreSQL: at most this many matches read in one pass when few are expected
+# PostgreSQL: `recency_buckets` holds a template's block of 2**11 ids and, negated and minus one,
+# its block of 2**14 ids (migration 0020 computes them from the id with these shifts).
+RECENCY_SHIFTS = (11, 14)
+RECENCY_BUCKET = 1 << RECENCY_SHIFTS[0]
+WINDOW_MARGIN = 2  # PostgreSQL: a window is sized to hold this many times the matches still wanted
+WINDOW_REACH = 0.5  # PostgreSQL: a window over more of the library than this is the full pass instead
 WINDOWS = 3  # PostgreSQL: passes over windows of recent ids for a broad query, the last one all that is left
 # What search may filter and boost on (the columns of ix_templates_ranking): PostgreSQL carries
 # these, and only these, from each match to the filters, the count and the score.
@@ -138,6 +148,24 @@ def _from_the_index() -> Iterator[int | None]:
         _run(sa.text(f"SELECT {restore}"), {name: saved._mapping[name] for name in SEARCH_SETTINGS})
 
 
+def recency_buckets(low: int, high: int) -> list[int]:
+    """The keys of `recency_buckets` that cover the ids from `low` up to, not including, `high`
+    (both multiples of RECENCY_BUCKET): the large blocks that fit whole, the small ones at the ends.
+    A window is as many keys as that, not as many ids: the GIN index matches it in the same scan as
+    the words, where a range of the primary key was a bitmap of every id in it."""
+    small, large = RECENCY_SHIFTS
+    per_large = 1 << (large - small)
+    keys, block, end = [], low >> small, high >> small
+    while block < end:
+        if block % per_large == 0 and block + per_large <= end:
+            keys.append(-1 - (block >> (large - small)))
+            block += per_large
+        else:
+            keys.append(block)
+            block += 1
+    return keys
+
+
 def mark(text: str | None) -> Markup:
     """Escape `text`, then turn the match markers into <mark> elements."""
     return Markup(str(escape(text or "")).replace(OPEN, "<mark>").replace(CLOSE, "</mark>"))
@@ -166,22 +194,21 @@ class FullTextRanker:
         tsquery = self._tsquery(query)
         return SEARCH_VECTOR.op("@@")(tsquery), sa.func.ts_rank(RANK_VECTOR, tsquery, 1), TEMPLATES
 
-    def _pg_matches(self, query: TermQuery, where: sa.ColumnElement, floored: bool = False,
-                    carried: tuple[sa.ColumnElement, ...] = (), ceiled: bool = False) -> tuple[sa.Select, sa.CTE]:
-        """PostgreSQL: the matching rows (`floored`: from the id in parameter `floor` up;
-        `ceiled`: below the id in parameter `ceiling`) that pass `where`, with the ranking
-        columns and the `carried` ones read from each row, and the CTE they are read from.
+    def _pg_matches(self, query: TermQuery, where: sa.ColumnElement, windowed: bool = False,
+                    carried: tuple[sa.ColumnElement, ...] = ()) -> tuple[sa.Select, sa.CTE]:
+        """PostgreSQL: the matching rows (`windowed`: only those in the recency buckets of
+        parameter `buckets`, see `recency_buckets`) that pass `where`, with the ranking columns
+        and the `carried` ones read from each row, and the CTE they are read from.
 
         The CTE is materialized, so the planner cannot fold `where` into the index scan and
-        test rows one by one; `where` is rewritten onto the CTE's columns. A floor on the id
-        is ANDed with the GIN bitmap in the index, so only matches above it are read.
+        test rows one by one; `where` is rewritten onto the CTE's columns. The buckets are
+        matched by the same GIN index scan as the words, so only matches inside them are read.
         """
         columns = [TEMPLATES.c[name] for name in RANKING_COLUMNS]
         condition = SEARCH_VECTOR.op("@@")(self._tsquery(query))
-        if floored:
-            condition = sa.and_(condition, TEMPLATES.c.id >= sa.bindparam("floor", type_=sa.Integer))
-        if ceiled:
-            condition = sa.and_(condition, TEMPLATES.c.id < sa.bindparam("ceiling", type_=sa.Integer))
+        if windowed:
+            condition = sa.and_(condition, RECENCY_BUCKETS.op("&&")(
+                sa.bindparam("buckets", type_=postgresql.ARRAY(sa.Integer))))
         matches = sa.select(*columns, *carried).where(condition).cte("matches").prefix_with("MATERIALIZED")
         on_matches = ClauseAdapter(matches).traverse(where)
         if any(getattr(element, "table", None) is TEMPLATES for element in iterate(on_matches)):
@@ -294,10 +321,9 @@ class FullTextRanker:
                 # The estimate fell short: more than READ_CAP match. The windows below find out how many.
                 expected = 2 * READ_CAP
             # A window of recent ids sized for twice RANK_DEPTH matches very likely holds RANK_DEPTH.
-            # One over most of the table would make the planner test its rows one by one rather
-            # than AND it with the GIN bitmap; then the full pass is as cheap.
-            span = max(1, newest * RANK_DEPTH * 2 // max(expected, 1))
-            if span < newest // 2:
+            # One over most of the table reads nearly every match anyway: then the full pass.
+            span = max(1, round(newest * RANK_DEPTH * WINDOW_MARGIN / max(expected, 1)))
+            if span < newest * WINDOW_REACH:
                 return self._pg_windows(query, where, limit, offset, newest, span)
             ranked, seen = self._pg_rank(query, where, limit, offset)
             if seen is None:
@@ -306,28 +332,30 @@ class FullTextRanker:
 
     def _pg_windows(self, query: TermQuery, where: sa.ColumnElement, limit: int, offset: int, newest: int,
                     span: int) -> tuple[list[tuple[int, float]], int, bool]:
-        """PostgreSQL: the newest RANK_DEPTH matches found in windows of ids, the first the
+        """PostgreSQL: the newest RANK_DEPTH matches found in windows of ids, the first about the
         newest `span` ids. A window that falls short holds only candidates (every match in it is
         among the newest RANK_DEPTH) and tells the density of recent matches: the next window,
         just below it, is sized from that for twice the matches still wanted, and what a second
         one leaves is read in one pass below it. No row is read twice; the page is the best of
-        each window's best `offset + limit`, in the order one statement over them all gives."""
-        top, found, ceiling, best = offset + limit, 0, None, []
+        each window's best `offset + limit`, in the order one statement over them all gives.
+        Windows start and end on the recency buckets' blocks (see `recency_buckets`)."""
+        top, found, best = offset + limit, 0, []
+        ceiling = (newest // RECENCY_BUCKET + 1) * RECENCY_BUCKET  # the end of the newest id's block
         for window in range(WINDOWS):
-            floor = newest - span if ceiling is None else ceiling - span
-            if ceiling is not None and (window == WINDOWS - 1 or floor <= 0 or span >= ceiling // 2):
-                floor = None  # the rest, below the last window
-            ranked, first = self._pg_rank(query, where, top, 0, floor=floor, ceiling=ceiling, depth=RANK_DEPTH - found)
+            floor = max(0, (ceiling - span) // RECENCY_BUCKET * RECENCY_BUCKET)
+            if window and (window == WINDOWS - 1 or span >= ceiling * WINDOW_REACH):
+                floor = 0  # the rest, below the last window
+            ranked, first = self._pg_rank(query, where, top, 0, window=(floor, ceiling), depth=RANK_DEPTH - found)
             best += ranked
             in_window = first.total if first is not None else 0
             found += in_window
-            if found >= RANK_DEPTH or floor is None:
+            if found >= RANK_DEPTH or floor == 0:
                 break
-            covered = (newest if ceiling is None else ceiling) - floor
-            span = max(1, covered * (RANK_DEPTH - found) * 2 // in_window) if in_window else newest
+            wanted = (RANK_DEPTH - found) * WINDOW_MARGIN
+            span = max(1, round((ceiling - floor) * wanted / in_window)) if in_window else ceiling
             ceiling = floor
         best.sort(key=lambda hit: (-hit[1], hit[0]))
-        if floor is None:  # every match was read: an exact count
+        if floor == 0:  # every match was read: an exact count
             return best[offset:top], min(found, RANK_DEPTH), found > RANK_DEPTH
         return best[offset:top], RANK_DEPTH, True
 
@@ -357,30 +385,31 @@ class FullTextRanker:
         return min(total, cap), total > cap
 
     def _pg_rank(self, query: TermQuery, where: sa.ColumnElement, limit: int, offset: int, *,
-                 floor: int | None = None, head: int | None = None, ceiling: int | None = None,
+                 window: tuple[int, int] | None = None, head: int | None = None,
                  depth: int | None = None) -> tuple[list[tuple[int, float]], sa.Row | None]:
-        """The same order as on SQLite, in one statement, over the matches from id `floor` up
-        and below id `ceiling`, or the first `head` of them, the newest `depth` of them
-        (RANK_DEPTH) ranked; it also tells how many it read (`total`). When the head turns out
-        not to be every match, nothing is scored (the caller ranks elsewhere)."""
+        """The same order as on SQLite, in one statement, over the matches with ids in `window`
+        (from its first id up to, not including, its second; both multiples of RECENCY_BUCKET),
+        or the first `head` of them, the newest `depth` of them (RANK_DEPTH) ranked; it also
+        tells how many it read (`total`). When the head turns out not to be every match, nothing
+        is scored (the caller ranks elsewhere)."""
         deep = offset + limit > RANK_DEPTH
         in_row = _scored_in_row(query)
-        shape = ("pg_rank", RANK_DEPTH, deep, floor is not None, head is not None, in_row, ceiling is not None)
-        stmt = _reused(shape, where, lambda: self._pg_ranked(query, where, deep, floor is not None, head is not None,
-                                                              in_row, ceiling is not None))
-        result = _run(stmt, {"terms": query.tsquery(), "floor": floor, "head": head, "ceiling": ceiling,
-                             "depth": RANK_DEPTH if depth is None else depth,
+        shape = ("pg_rank", RANK_DEPTH, deep, window is not None, head is not None, in_row)
+        stmt = _reused(shape, where, lambda: self._pg_ranked(query, where, deep, window is not None, head is not None,
+                                                              in_row))
+        result = _run(stmt, {"terms": query.tsquery(), "buckets": recency_buckets(*window) if window else None,
+                             "head": head, "depth": RANK_DEPTH if depth is None else depth,
                              "page_limit": limit, "page_offset": offset}).all()
         return [(row.id, float(row.score)) for row in result], (result[0] if result else None)
 
-    def _pg_ranked(self, query: TermQuery, where: sa.ColumnElement, deep: bool, floored: bool,
-                   headed: bool, in_row: bool, ceiled: bool = False) -> sa.Select:
-        """The statement behind `_pg_rank`; the query, floor, ceiling, head, depth and page are
+    def _pg_ranked(self, query: TermQuery, where: sa.ColumnElement, deep: bool, windowed: bool,
+                   headed: bool, in_row: bool) -> sa.Select:
+        """The statement behind `_pg_rank`; the query, buckets, head, depth and page are
         parameters. `in_row`: each match is scored as its row is read (see `_scored_in_row`),
         else only the candidates are, their rows read again by address."""
         _, relevance, _ = self._match(query)
         carried = relevance.label("relevance") if in_row else ROW_ADDRESS.label("row_address")
-        rows, matches = self._pg_matches(query, where, floored, carried=(carried,), ceiled=ceiled)
+        rows, matches = self._pg_matches(query, where, windowed, carried=(carried,))
         head = sa.bindparam("head", type_=sa.Integer)
         if headed:
             head_rows = rows.limit(head).subquery()
