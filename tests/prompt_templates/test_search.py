@@ -33,8 +33,40 @@ def make_spread(db, make_template):
 
 def expecting_a_window_of(blocks: float, newest: int) -> int:
     """The estimate that makes a search's first window the newest `blocks` recency blocks (on
-    PostgreSQL: a window is sized for twice RANK_DEPTH matches at the estimated density)."""
-    return round(newest * 2 * fulltext.RANK_DEPTH / ((blocks - 0.5) * fulltext.RECENCY_BUCKET))
+    PostgreSQL: a window is sized for WINDOW_MARGIN times RANK_DEPTH matches at the estimated
+    density, and starts on a block)."""
+    return round(newest * fulltext.WINDOW_MARGIN * fulltext.RANK_DEPTH / ((blocks - 0.5) * fulltext.RECENCY_BUCKET))
+
+
+def ids_of(keys: list[int]) -> list[int]:
+    """The ids the keys of `recency_buckets` stand for (a negative key is a large block)."""
+    small, large = fulltext.RECENCY_SHIFTS
+    ids = []
+    for key in keys:
+        shift, block = (large, -1 - key) if key < 0 else (small, key)
+        ids += range(block << shift, (block + 1) << shift)
+    return ids
+
+
+@pytest.mark.parametrize("blocks", [(0, 0), (0, 1), (3, 5), (0, 8), (7, 17), (8, 16), (5, 40), (1, 300)])
+def test_a_window_is_the_fewest_recency_blocks_that_cover_exactly_its_ids(blocks):
+    low, high = (n * fulltext.RECENCY_BUCKET for n in blocks)
+    keys = fulltext.recency_buckets(low, high)
+    assert sorted(ids_of(keys)) == list(range(low, high))  # every id once, none outside
+    per_large = 1 << (fulltext.RECENCY_SHIFTS[1] - fulltext.RECENCY_SHIFTS[0])
+    whole = sum(1 for n in range(blocks[0], blocks[1]) if n % per_large == 0 and n + per_large <= blocks[1])
+    assert len(keys) == (blocks[1] - blocks[0]) - whole * (per_large - 1)  # a large block wherever one fits
+
+
+def test_the_database_files_each_template_under_the_blocks_search_looks_in(db, make_spread):
+    """PostgreSQL: migration 0020 computes recency_buckets from the id with RECENCY_SHIFTS."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL's recency buckets")
+    for _ in range(9):
+        template_id = make_spread(None, title="Haiku", content="Write a haiku about rain.")
+    keys = db.session.execute(sa.text("SELECT recency_buckets FROM templates WHERE id = :id"),
+                              {"id": template_id}).scalar()
+    assert len(keys) == 2 and all(template_id in ids_of([key]) for key in keys)
 
 
 def test_relevance_puts_the_best_match_first(db, library, make_template):
