@@ -40,12 +40,13 @@ document.addEventListener("htmx:sseBeforeMessage", (event) => {
   }
 });
 
-// The top bar stays in view (position: sticky) and wraps to two or three rows on narrower
-// screens: whatever the browser scrolls to (a field that failed validation, a #fragment) is
-// placed below it, not under it.
+// The top bar stays in view (position: sticky, except on a phone) and wraps to two or three
+// rows on narrower screens: whatever the browser scrolls to (a field that failed validation, a
+// #fragment) is placed below it, not under it.
 const topbar = document.querySelector(".topbar");
 if (topbar) {
   new ResizeObserver(() => {
-    document.documentElement.style.scrollPaddingTop = `${topbar.offsetHeight + 8}px`;
+    const sticky = getComputedStyle(topbar).position === "sticky";
+    document.documentElement.style.scrollPaddingTop = sticky ? `${topbar.offsetHeight + 8}px` : "";
   }).observe(topbar);
 }

@@ -104,3 +104,17 @@ def test_a_field_the_browser_scrolls_to_lands_below_the_top_bar(page, seeded, us
     expect(page.locator("#title")).to_be_focused()
     bar, title = page.locator(".topbar").bounding_box(), page.locator("#title").bounding_box()
     assert title["y"] >= bar["y"] + bar["height"]
+
+
+def test_on_a_phone_the_library_fits_the_screen_and_the_top_bar_scrolls_away(page, seeded, user):
+    """At 390 px the wrapped top bar was 240 px tall and stayed in view, and the category filter
+    (as wide as its longest category) pushed the page sideways."""
+    page.set_viewport_size({"width": 390, "height": 800})
+    sign_in(page, user)
+    page.goto("/library")
+    expect(page.locator("#results")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page.locator(".topbar").bounding_box()["height"] < 160
+    page.evaluate("window.scrollTo(0, 400)")
+    bar = page.locator(".topbar").bounding_box()
+    assert bar["y"] + bar["height"] <= 0  # scrolled away with the page
